@@ -1,5 +1,7 @@
 //! The account record of the world state.
 
+use crate::decode::RlpItem;
+use crate::error::DecodeError;
 use ethereum_types::{H256, U256};
 use rlp::{Decodable, DecoderError, Encodable, Rlp, RlpStream};
 
@@ -57,17 +59,24 @@ impl Encodable for Account {
     }
 }
 
+impl Account {
+    /// Decodes an account's canonical RLP strictly (exactly 4 items, canonical integers,
+    /// 32-byte hashes, no trailing bytes).
+    pub fn decode_rlp(bytes: &[u8]) -> Result<Self, DecodeError> {
+        let mut f = RlpItem::parse_exact(bytes)?.list_exact("account", 4)?;
+        Ok(Self {
+            nonce: f.next_item()?.u64("account nonce")?,
+            balance: f.next_item()?.u256("account balance")?,
+            storage_root: f.next_item()?.h256("account storage root")?,
+            code_hash: f.next_item()?.h256("account code hash")?,
+        })
+    }
+}
+
+/// Strict: delegates to [`Account::decode_rlp`].
 impl Decodable for Account {
     fn decode(rlp: &Rlp<'_>) -> Result<Self, DecoderError> {
-        if rlp.item_count()? != 4 {
-            return Err(DecoderError::RlpIncorrectListLen);
-        }
-        Ok(Self {
-            nonce: rlp.val_at(0)?,
-            balance: rlp.val_at(1)?,
-            storage_root: rlp.val_at(2)?,
-            code_hash: rlp.val_at(3)?,
-        })
+        Ok(Self::decode_rlp(rlp.as_raw())?)
     }
 }
 
@@ -84,7 +93,8 @@ mod tests {
 
     #[test]
     fn account_rlp_round_trips() {
-        let a = Account { nonce: 7, balance: U256::from(10u64).pow(20.into()), ..Default::default() };
+        let a =
+            Account { nonce: 7, balance: U256::from(10u64).pow(20.into()), ..Default::default() };
         let enc = rlp::encode(&a);
         assert_eq!(rlp::decode::<Account>(&enc).unwrap(), a);
     }
@@ -94,5 +104,20 @@ mod tests {
         let mut s = RlpStream::new_list(3);
         s.append(&1u64).append(&2u64).append(&3u64);
         assert!(rlp::decode::<Account>(&s.out()).is_err());
+    }
+
+    #[test]
+    fn account_decoding_is_strict() {
+        let mut enc = rlp::encode(&Account::default()).to_vec();
+        assert_eq!(Account::decode_rlp(&enc), Ok(Account::default()));
+        enc.push(0x80);
+        assert_eq!(Account::decode_rlp(&enc), Err(DecodeError::TrailingBytes { extra: 1 }));
+        // Nonce 1 written as 0x820001 (leading zero).
+        let mut s = RlpStream::new_list(4);
+        s.append(&vec![0u8, 1]).append(&0u8).append(&EMPTY_ROOT).append(&KECCAK_EMPTY);
+        assert!(matches!(
+            Account::decode_rlp(&s.out()),
+            Err(DecodeError::LeadingZeros { field: "account nonce" })
+        ));
     }
 }
