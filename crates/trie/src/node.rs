@@ -5,8 +5,10 @@
 //! referenced by `keccak256(rlp)` when its RLP is 32 bytes or longer and
 //! embedded whole otherwise.
 
+use std::ops::Range;
+
 use basalt_primitives::rlp::Rlp;
-use basalt_primitives::{keccak256, H256};
+use basalt_primitives::H256;
 
 use crate::error::NodeDecodeError;
 use crate::nibbles::{decode_hex_prefix, encode_hex_prefix, hex_prefix_len, Nibbles};
@@ -39,39 +41,31 @@ impl Child {
     }
 }
 
-/// How a parent refers to a child in its RLP.
+/// How a parent refers to a child in its RLP, while the parent is being encoded.
 pub(crate) enum ChildRef {
     Empty,
     Hash(H256),
-    Inline(Vec<u8>),
+    /// An embedded child whose RLP sits at this range of the encoding buffer.
+    Inline(Range<usize>),
 }
 
 impl ChildRef {
-    /// The reference for a node whose RLP is `rlp`.
-    pub(crate) fn for_rlp(rlp: Vec<u8>) -> Self {
-        if rlp.len() < 32 {
-            ChildRef::Inline(rlp)
-        } else {
-            ChildRef::Hash(keccak256(&rlp))
-        }
-    }
-
     fn encoded_len(&self) -> usize {
         match self {
             ChildRef::Empty => 1,
             ChildRef::Hash(_) => 33,
-            ChildRef::Inline(rlp) => rlp.len(),
+            ChildRef::Inline(range) => range.len(),
         }
     }
 
-    fn write(&self, out: &mut Vec<u8>) {
+    fn write(&self, buf: &mut Vec<u8>) {
         match self {
-            ChildRef::Empty => out.push(0x80),
+            ChildRef::Empty => buf.push(0x80),
             ChildRef::Hash(h) => {
-                out.push(0x80 + 32);
-                out.extend_from_slice(h.as_bytes());
+                buf.push(0x80 + 32);
+                buf.extend_from_slice(h.as_bytes());
             }
-            ChildRef::Inline(rlp) => out.extend_from_slice(rlp),
+            ChildRef::Inline(range) => buf.extend_from_within(range.clone()),
         }
     }
 }
@@ -80,8 +74,15 @@ impl ChildRef {
 fn string_len(len: usize, first: Option<u8>) -> usize {
     match (len, first) {
         (1, Some(b)) if b < 0x80 => 1,
-        (l, _) if l <= 55 => 1 + l,
-        (l, _) => 1 + be_len(l) + l,
+        (l, _) => header_len(l) + l,
+    }
+}
+
+fn header_len(payload: usize) -> usize {
+    if payload <= 55 {
+        1
+    } else {
+        1 + be_len(payload)
     }
 }
 
@@ -89,74 +90,71 @@ fn be_len(n: usize) -> usize {
     (usize::BITS as usize / 8) - (n.leading_zeros() as usize / 8)
 }
 
-fn write_header(out: &mut Vec<u8>, len: usize, short_base: u8) {
+fn write_header(buf: &mut Vec<u8>, len: usize, short_base: u8) {
     if len <= 55 {
-        out.push(short_base + len as u8);
+        buf.push(short_base + len as u8);
     } else {
         let n = be_len(len);
-        out.push(short_base + 55 + n as u8);
-        out.extend_from_slice(&len.to_be_bytes()[usize::BITS as usize / 8 - n..]);
+        buf.push(short_base + 55 + n as u8);
+        buf.extend_from_slice(&len.to_be_bytes()[usize::BITS as usize / 8 - n..]);
     }
 }
 
-fn write_string(out: &mut Vec<u8>, bytes: &[u8]) {
+fn write_string(buf: &mut Vec<u8>, bytes: &[u8]) {
     match bytes {
-        [b] if *b < 0x80 => out.push(*b),
+        [b] if *b < 0x80 => buf.push(*b),
         _ => {
-            write_header(out, bytes.len(), 0x80);
-            out.extend_from_slice(bytes);
+            write_header(buf, bytes.len(), 0x80);
+            buf.extend_from_slice(bytes);
         }
     }
 }
 
-fn write_list_header(out: &mut Vec<u8>, payload: usize) {
-    write_header(out, payload, 0xc0);
+/// Encoded length of a hex-prefix path as an RLP string. A one-byte encoding
+/// is always below 0x80 (its flag nibble is at most 3), so it stands alone.
+fn path_len(path: &[u8]) -> usize {
+    let hp = hex_prefix_len(path.len());
+    if hp == 1 {
+        1
+    } else {
+        header_len(hp) + hp
+    }
 }
 
-fn write_path(out: &mut Vec<u8>, path: &[u8], leaf: bool) {
-    let mut hp = Vec::with_capacity(hex_prefix_len(path.len()));
-    encode_hex_prefix(path, leaf, &mut hp);
-    write_string(out, &hp);
+fn write_path(buf: &mut Vec<u8>, path: &[u8], leaf: bool) {
+    let hp = hex_prefix_len(path.len());
+    if hp > 1 {
+        write_header(buf, hp, 0x80);
+    }
+    encode_hex_prefix(path, leaf, buf);
 }
 
-fn path_len(path: &[u8], leaf: bool) -> usize {
-    let len = hex_prefix_len(path.len());
-    let first = if leaf { 0x20 } else { 0x00 } | if path.len() % 2 == 1 { 0x10 } else { 0 };
-    string_len(len, Some(first))
+/// Appends the RLP of a leaf node.
+pub(crate) fn write_leaf(buf: &mut Vec<u8>, path: &[u8], value: &[u8]) {
+    let payload = path_len(path) + string_len(value.len(), value.first().copied());
+    write_header(buf, payload, 0xc0);
+    write_path(buf, path, true);
+    write_string(buf, value);
 }
 
-/// RLP of a leaf node.
-pub(crate) fn rlp_leaf(path: &[u8], value: &[u8]) -> Vec<u8> {
-    let payload = path_len(path, true) + string_len(value.len(), value.first().copied());
-    let mut out = Vec::with_capacity(payload + 4);
-    write_list_header(&mut out, payload);
-    write_path(&mut out, path, true);
-    write_string(&mut out, value);
-    out
+/// Appends the RLP of an extension node; an inline child must already sit in `buf`.
+pub(crate) fn write_extension(buf: &mut Vec<u8>, path: &[u8], child: &ChildRef) {
+    let payload = path_len(path) + child.encoded_len();
+    write_header(buf, payload, 0xc0);
+    write_path(buf, path, false);
+    child.write(buf);
 }
 
-/// RLP of an extension node.
-pub(crate) fn rlp_extension(path: &[u8], child: &ChildRef) -> Vec<u8> {
-    let payload = path_len(path, false) + child.encoded_len();
-    let mut out = Vec::with_capacity(payload + 4);
-    write_list_header(&mut out, payload);
-    write_path(&mut out, path, false);
-    child.write(&mut out);
-    out
-}
-
-/// RLP of a branch node.
-pub(crate) fn rlp_branch(children: &[ChildRef; 16], value: Option<&[u8]>) -> Vec<u8> {
+/// Appends the RLP of a branch node; inline children must already sit in `buf`.
+pub(crate) fn write_branch(buf: &mut Vec<u8>, children: &[ChildRef; 16], value: Option<&[u8]>) {
     let value = value.unwrap_or(&[]);
     let payload = children.iter().map(ChildRef::encoded_len).sum::<usize>()
         + string_len(value.len(), value.first().copied());
-    let mut out = Vec::with_capacity(payload + 4);
-    write_list_header(&mut out, payload);
+    write_header(buf, payload, 0xc0);
     for c in children {
-        c.write(&mut out);
+        c.write(buf);
     }
-    write_string(&mut out, value);
-    out
+    write_string(buf, value);
 }
 
 /// Decodes the RLP of one node. Embedded children are decoded too.
@@ -244,6 +242,12 @@ mod tests {
         s.out().to_vec()
     }
 
+    fn leaf(path: &[u8], value: &[u8]) -> Vec<u8> {
+        let mut buf = Vec::new();
+        write_leaf(&mut buf, path, value);
+        buf
+    }
+
     #[test]
     fn leaf_rlp_matches_rlp_crate() {
         for (key, value) in [
@@ -254,39 +258,48 @@ mod tests {
             (&[0xab; 32], &[0x11; 100][..]),
         ] {
             let path = from_bytes(key);
-            assert_eq!(rlp_leaf(&path, value), reference_leaf(&path, value));
-            for cut in 0..path.len() {
-                assert_eq!(rlp_leaf(&path[cut..], value), reference_leaf(&path[cut..], value));
+            for cut in 0..=path.len() {
+                assert_eq!(leaf(&path[cut..], value), reference_leaf(&path[cut..], value));
             }
         }
     }
 
     #[test]
     fn nodes_round_trip_through_decode() {
-        let leaf = rlp_leaf(&from_bytes(b"dog"), b"puppy");
-        let ext = rlp_extension(&[1, 2, 3], &ChildRef::Hash(H256::repeat_byte(7)));
+        let leaf_rlp = leaf(&from_bytes(b"dog"), b"puppy");
+        let mut ext = Vec::new();
+        write_extension(&mut ext, &[1, 2, 3], &ChildRef::Hash(H256::repeat_byte(7)));
+        // An embedded leaf sits in the buffer before its parent branch.
+        let mut buf = leaf(&[5], b"a");
+        let inline_len = buf.len();
         let mut refs: [ChildRef; 16] = std::array::from_fn(|_| ChildRef::Empty);
-        refs[3] = ChildRef::Inline(rlp_leaf(&[5], b"a"));
+        refs[3] = ChildRef::Inline(0..inline_len);
         refs[9] = ChildRef::Hash(H256::repeat_byte(9));
-        let branch = rlp_branch(&refs, Some(b"v"));
-        for rlp in [leaf, ext, branch] {
+        write_branch(&mut buf, &refs, Some(b"v"));
+        let branch = buf[inline_len..].to_vec();
+        for rlp in [leaf_rlp, ext, branch] {
             let node = decode_node(&rlp).unwrap();
-            let again = match &node {
-                Node::Leaf { path, value } => rlp_leaf(path, value),
+            let mut again = Vec::new();
+            match &node {
+                Node::Leaf { path, value } => write_leaf(&mut again, path, value),
                 Node::Extension { path, child: Child::Hash(h) } => {
-                    rlp_extension(path, &ChildRef::Hash(*h))
+                    write_extension(&mut again, path, &ChildRef::Hash(*h))
                 }
-                Node::Branch { value, .. } => rlp_branch(&refs, value.as_deref()),
+                Node::Branch { children, value } => {
+                    assert!(matches!(&children[3], Child::Node { .. }));
+                    assert_eq!(children[9], Child::Hash(H256::repeat_byte(9)));
+                    assert_eq!(value.as_deref(), Some(&b"v"[..]));
+                    again = rlp.clone();
+                }
                 other => panic!("unexpected {other:?}"),
-            };
+            }
             assert_eq!(again, rlp);
         }
     }
 
     #[test]
     fn malformed_nodes_are_rejected() {
-        let leaf = rlp_leaf(&[1, 2], b"value");
-        let mut trailing = leaf.clone();
+        let mut trailing = leaf(&[1, 2], b"value");
         trailing.push(0);
         assert_eq!(decode_node(&trailing), Err(NodeDecodeError::TrailingBytes));
         assert!(decode_node(&[0xc1, 0x80]).is_err());

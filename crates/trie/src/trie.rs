@@ -6,7 +6,7 @@ use basalt_primitives::{keccak256, EMPTY_ROOT, H256};
 
 use crate::error::{Result, TrieError};
 use crate::nibbles::{common_prefix, from_bytes, Nibbles};
-use crate::node::{decode_node, rlp_branch, rlp_extension, rlp_leaf, Child, ChildRef, Node};
+use crate::node::{decode_node, write_branch, write_extension, write_leaf, Child, ChildRef, Node};
 use crate::store::{NodeSet, NodeStore};
 
 /// A Merkle-Patricia trie rooted at some state of a [`NodeStore`].
@@ -79,7 +79,11 @@ impl<S: NodeStore> Trie<S> {
         match &self.root {
             Child::Empty => EMPTY_ROOT,
             Child::Hash(h) | Child::Node { hash: Some(h), .. } => *h,
-            Child::Node { node, hash: None } => keccak256(encode_node(node)),
+            Child::Node { node, hash: None } => {
+                let mut buf = Vec::with_capacity(1024);
+                encode_node(node, &mut buf);
+                keccak256(&buf)
+            }
         }
     }
 
@@ -96,9 +100,10 @@ impl<S: NodeStore> Trie<S> {
             Child::Empty => EMPTY_ROOT,
             Child::Hash(h) | Child::Node { hash: Some(h), .. } => *h,
             Child::Node { node, hash } => {
-                let rlp = commit_node(node, &mut set);
-                let h = keccak256(&rlp);
-                set.push(h, rlp);
+                let mut buf = Vec::with_capacity(1024);
+                commit_node(node, &mut buf, &mut set);
+                let h = keccak256(&buf);
+                set.push(h, buf);
                 // The root wrapper never moves under another node, so caching
                 // its hash is sound even for a root under 32 bytes.
                 *hash = Some(h);
@@ -401,52 +406,85 @@ fn join_under_prefix<S: NodeStore>(store: &S, mut prefix: Nibbles, child: Child)
     })
 }
 
-/// RLP of a node, hashing changed children without recording them.
-pub(crate) fn encode_node(node: &Node) -> Vec<u8> {
+/// Moves a node written at `buf[written..]` down to `start`, over the
+/// embedded children it copied from `buf[start..written]`.
+fn settle(buf: &mut Vec<u8>, start: usize, written: usize) {
+    let len = buf.len() - written;
+    buf.copy_within(written.., start);
+    buf.truncate(start + len);
+}
+
+/// Appends the RLP of a node to `buf`, hashing changed children without recording them.
+pub(crate) fn encode_node(node: &Node, buf: &mut Vec<u8>) {
+    let start = buf.len();
     match node {
-        Node::Leaf { path, value } => rlp_leaf(path, value),
-        Node::Extension { path, child } => rlp_extension(path, &child_ref(child)),
+        Node::Leaf { path, value } => write_leaf(buf, path, value),
+        Node::Extension { path, child } => {
+            let r = child_ref(child, buf);
+            let written = buf.len();
+            write_extension(buf, path, &r);
+            settle(buf, start, written);
+        }
         Node::Branch { children, value } => {
-            rlp_branch(&children.each_ref().map(child_ref), value.as_deref())
+            let refs = children.each_ref().map(|c| child_ref(c, buf));
+            let written = buf.len();
+            write_branch(buf, &refs, value.as_deref());
+            settle(buf, start, written);
         }
     }
 }
 
-fn child_ref(child: &Child) -> ChildRef {
+fn child_ref(child: &Child, buf: &mut Vec<u8>) -> ChildRef {
     match child {
         Child::Empty => ChildRef::Empty,
         Child::Hash(h) | Child::Node { hash: Some(h), .. } => ChildRef::Hash(*h),
-        Child::Node { node, hash: None } => ChildRef::for_rlp(encode_node(node)),
+        Child::Node { node, hash: None } => {
+            let pos = buf.len();
+            encode_node(node, buf);
+            if buf.len() - pos < 32 {
+                return ChildRef::Inline(pos..buf.len());
+            }
+            let h = keccak256(&buf[pos..]);
+            buf.truncate(pos);
+            ChildRef::Hash(h)
+        }
     }
 }
 
-/// RLP of a node, hashing changed children, recording them in `set` and
-/// remembering their hashes.
-fn commit_node(node: &mut Node, set: &mut NodeSet) -> Vec<u8> {
+/// [`encode_node`], also recording every changed node referenced by hash in
+/// `set` and remembering its hash.
+fn commit_node(node: &mut Node, buf: &mut Vec<u8>, set: &mut NodeSet) {
+    let start = buf.len();
     match node {
-        Node::Leaf { path, value } => rlp_leaf(path, value),
+        Node::Leaf { path, value } => write_leaf(buf, path, value),
         Node::Extension { path, child } => {
-            let r = commit_child(child, set);
-            rlp_extension(path, &r)
+            let r = commit_child(child, buf, set);
+            let written = buf.len();
+            write_extension(buf, path, &r);
+            settle(buf, start, written);
         }
         Node::Branch { children, value } => {
-            let refs = children.each_mut().map(|c| commit_child(c, set));
-            rlp_branch(&refs, value.as_deref())
+            let refs = children.each_mut().map(|c| commit_child(c, buf, set));
+            let written = buf.len();
+            write_branch(buf, &refs, value.as_deref());
+            settle(buf, start, written);
         }
     }
 }
 
-fn commit_child(child: &mut Child, set: &mut NodeSet) -> ChildRef {
+fn commit_child(child: &mut Child, buf: &mut Vec<u8>, set: &mut NodeSet) -> ChildRef {
     match child {
         Child::Empty => ChildRef::Empty,
         Child::Hash(h) | Child::Node { hash: Some(h), .. } => ChildRef::Hash(*h),
         Child::Node { node, hash } => {
-            let rlp = commit_node(node, set);
-            if rlp.len() < 32 {
-                return ChildRef::Inline(rlp);
+            let pos = buf.len();
+            commit_node(node, buf, set);
+            if buf.len() - pos < 32 {
+                return ChildRef::Inline(pos..buf.len());
             }
-            let h = keccak256(&rlp);
-            set.push(h, rlp);
+            let h = keccak256(&buf[pos..]);
+            set.push(h, buf[pos..].to_vec());
+            buf.truncate(pos);
             *hash = Some(h);
             ChildRef::Hash(h)
         }
@@ -470,7 +508,8 @@ fn prove_child<S: NodeStore>(
             prove_node(store, &node, path, proof)
         }
         Child::Node { node, .. } => {
-            let rlp = encode_node(node);
+            let mut rlp = Vec::new();
+            encode_node(node, &mut rlp);
             if is_root || rlp.len() >= 32 {
                 proof.push(rlp);
             }
