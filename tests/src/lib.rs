@@ -27,7 +27,10 @@ pub fn vectors_dir() -> PathBuf {
 pub fn load_vector(relative: &str) -> serde_json::Value {
     let path = vectors_dir().join(relative);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!("vector file {} is missing ({e}); set {VECTORS_ENV} to the vectors folder", path.display())
+        panic!(
+            "vector file {} is missing ({e}); set {VECTORS_ENV} to the vectors folder",
+            path.display()
+        )
     });
     serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("vector file {} is not valid JSON: {e}", path.display()))

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs Basalt's whole test suite: format check, clippy with warnings denied, every test.
+# Idempotent; safe on a fresh machine. Build output is cached outside the clone
+# (CARGO_TARGET_DIR, default ~/.cache/basalt/target) so repeated runs are fast.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/basalt/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# The official Ethereum vectors live beside the repository (shared/vectors);
+# BASALT_VECTORS overrides the path.
+export BASALT_VECTORS="${BASALT_VECTORS:-$(cd .. && pwd)/shared/vectors}"
+if [ ! -d "$BASALT_VECTORS" ]; then
+  echo "test vectors not found at $BASALT_VECTORS (set BASALT_VECTORS)" >&2
+  exit 1
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo clippy (warnings denied)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+echo "== cargo test"
+cargo test --workspace --locked -- --nocapture 2>&1 | tee "${TMPDIR:-/tmp}/basalt-test.log" | grep -vE '^\s*$' | grep -E '^(test |running|test result|     Running|[A-Za-z]+/.*: [0-9]+ cases|failures|---- )|panicked' || true
+# tee hides cargo's exit status from `set -e`: take it from the pipeline.
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+  echo "cargo test failed (full log: ${TMPDIR:-/tmp}/basalt-test.log)" >&2
+  tail -n 60 "${TMPDIR:-/tmp}/basalt-test.log" >&2
+  exit "$status"
+fi
+passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "${TMPDIR:-/tmp}/basalt-test.log" | awk '{s+=$4} END {print s+0}')
+echo "summary: $passed passed, 0 failed"
