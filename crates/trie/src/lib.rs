@@ -25,8 +25,11 @@
 //!   proving presence or absence.
 //! - **Secure trie**: [`SecureTrie`] keys by `keccak256(key)`, as Ethereum's
 //!   state and storage tries do.
-//! - **Roots of lists**: [`ordered_trie_root`] for transactions and receipts
-//!   roots (key = RLP of the index), [`trie_root`] for any key/value set.
+//! - **Bulk builds**: [`root_from_sorted`] builds a whole trie from sorted
+//!   entries in one pass, with no node tree in memory (a genesis state; the
+//!   nodes come out as a [`NodeSet`]); [`ordered_trie_root`] gives
+//!   transactions and receipts roots (key = RLP of the index) and
+//!   [`trie_root`] the root of any key/value set.
 //!
 //! Reading a store is trusted: a node's bytes are not re-hashed on load. A
 //! proof is untrusted: every proof node is looked up by its hash.
@@ -42,7 +45,7 @@ mod trie;
 
 pub use error::{NodeDecodeError, ProofError, Result, TrieError};
 pub use proof::verify_proof;
-pub use root::{ordered_trie_root, trie_root, NullStore};
+pub use root::{ordered_trie_root, root_from_sorted, trie_root, NullStore, UnsortedKeys};
 pub use secure::{verify_secure_proof, SecureTrie};
 pub use store::{MemoryNodeStore, NodeSet, NodeStore, NodeStoreError};
 pub use trie::Trie;

@@ -5,7 +5,9 @@
 use std::collections::BTreeMap;
 
 use basalt_primitives::{keccak256, EMPTY_ROOT, H256};
-use basalt_trie::{trie_root, verify_proof, MemoryNodeStore, ProofError, Trie};
+use basalt_trie::{
+    root_from_sorted, trie_root, verify_proof, MemoryNodeStore, NodeSet, ProofError, Trie,
+};
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 
@@ -57,6 +59,21 @@ proptest! {
         prop_assert_eq!(forward, backward);
         prop_assert_eq!(forward, random);
         prop_assert_eq!(forward, trie_root(map));
+    }
+
+    #[test]
+    fn sorted_builder_agrees_with_incremental_trie(map in entries()) {
+        let sorted: Vec<_> = map.clone().into_iter().collect();
+        let mut nodes = NodeSet::new();
+        let root = root_from_sorted(&sorted, Some(&mut nodes)).unwrap();
+        let (want, want_nodes) = build(map.clone()).commit();
+        prop_assert_eq!(root, want);
+        // The same nodes, so either way of building persists the same trie.
+        let mut got: Vec<_> = nodes.into_iter().collect();
+        let mut want_nodes: Vec<_> = want_nodes.into_iter().collect();
+        got.sort();
+        want_nodes.sort();
+        prop_assert_eq!(got, want_nodes);
     }
 
     #[test]
