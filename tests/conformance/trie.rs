@@ -10,6 +10,7 @@
 use std::collections::BTreeMap;
 
 use basalt_primitives::{keccak256, H256};
+use basalt_store::{Store, WriteBatch};
 use basalt_tests::{hex_bytes, load_vector, report};
 use basalt_trie::{verify_proof, MemoryNodeStore, Trie};
 use serde_json::Value;
@@ -126,6 +127,58 @@ fn run_any_order(file: &str, secure: bool) {
         }
         assert_eq!(trie.root_hash(), want, "{file}/{name}: reversed order");
     }
+}
+
+/// Every ordered case again on parity-db: one block-like commit per
+/// operation, the database closed and reopened, then every root read back.
+fn run_file_on_paritydb(file: &str, secure: bool) {
+    let cases = load_vector(file);
+    for (name, case) in cases.as_object().unwrap() {
+        let want: H256 = case["root"].as_str().unwrap().parse().unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let mut roots = Vec::new();
+        let mut models = Vec::new();
+        {
+            let store = Store::open(dir.path()).unwrap();
+            let mut root = basalt_primitives::EMPTY_ROOT;
+            let mut model = BTreeMap::new();
+            for (k, v) in operations(&case["in"]) {
+                let k = if secure { keccak256(&k).as_bytes().to_vec() } else { k };
+                let mut trie = Trie::open(&store, root);
+                match &v {
+                    Some(v) if !v.is_empty() => {
+                        trie.insert(&k, v.clone()).unwrap();
+                        model.insert(k, v.clone());
+                    }
+                    _ => {
+                        trie.remove(&k).unwrap();
+                        model.remove(&k);
+                    }
+                }
+                let (new_root, nodes) = trie.commit();
+                let mut batch = WriteBatch::new();
+                batch.insert_trie_nodes(nodes);
+                store.commit(batch).unwrap();
+                root = new_root;
+                roots.push(root);
+                models.push(model.clone());
+            }
+            assert_eq!(root, want, "{file}/{name}: root on parity-db");
+        }
+        let store = Store::open(dir.path()).unwrap();
+        for (root, model) in roots.iter().zip(&models) {
+            let trie = Trie::open(&store, *root);
+            for (k, v) in model {
+                assert_eq!(trie.get(k).unwrap(), Some(v.clone()), "{file}/{name}: after reopen");
+            }
+        }
+    }
+}
+
+#[test]
+fn trietest_on_paritydb() {
+    run_file_on_paritydb("TrieTests/trietest.json", false);
+    run_file_on_paritydb("TrieTests/trietest_secureTrie.json", true);
 }
 
 #[test]
