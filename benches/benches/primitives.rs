@@ -16,6 +16,17 @@ fn bench_keccak(c: &mut Criterion) {
     g.throughput(Throughput::Elements(1));
     let input = [0x5au8; 32];
     g.bench_function("32_bytes", |b| b.iter(|| keccak256(std::hint::black_box(input))));
+    // The same hash through tiny-keccak (what alloy uses), as a reference for this machine.
+    g.bench_function("32_bytes_tiny_keccak_reference", |b| {
+        b.iter(|| {
+            use tiny_keccak::Hasher;
+            let mut h = tiny_keccak::Keccak::v256();
+            h.update(std::hint::black_box(&input));
+            let mut out = [0u8; 32];
+            h.finalize(&mut out);
+            out
+        })
+    });
     g.finish();
 }
 
