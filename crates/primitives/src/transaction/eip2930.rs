@@ -1,9 +1,8 @@
 //! EIP-2930 transactions (type 1): a legacy-style gas price plus an access list.
 
-use super::{AccessList, TxKind};
+use super::{envelope, AccessList, TxKind};
 use crate::decode::RlpItem;
 use crate::error::DecodeError;
-use crate::hash::Keccak256Hasher;
 use crate::signature::Signature;
 use ethereum_types::{H256, U256};
 use rlp::RlpStream;
@@ -50,23 +49,12 @@ impl TxEip2930 {
 
     /// The signing hash: `keccak(0x01 || rlp([8 fields]))`.
     pub fn signing_hash(&self) -> H256 {
-        let mut s = RlpStream::new_list(Self::FIELDS);
-        self.append_fields(&mut s);
-        let mut hasher = Keccak256Hasher::new();
-        hasher.update([Self::TX_TYPE]).update(s.out());
-        hasher.finalize()
+        envelope::signing_hash(Self::TX_TYPE, Self::FIELDS, |s| self.append_fields(s))
     }
 
     /// The signed envelope `0x01 || rlp([8 fields, yParity, r, s])`.
     pub(crate) fn encode_signed(&self, signature: &Signature) -> Vec<u8> {
-        let mut s = RlpStream::new_list(Self::FIELDS + 3);
-        self.append_fields(&mut s);
-        s.append(&u8::from(signature.y_parity));
-        s.append(&signature.r);
-        s.append(&signature.s);
-        let mut out = vec![Self::TX_TYPE];
-        out.extend_from_slice(&s.out());
-        out
+        envelope::encode_signed(Self::TX_TYPE, Self::FIELDS, |s| self.append_fields(s), signature)
     }
 
     /// Decodes the RLP list that follows the type byte.
@@ -82,9 +70,6 @@ impl TxEip2930 {
             input: f.next_item()?.bytes("input")?.to_vec(),
             access_list: AccessList::from_item(f.next_item()?)?,
         };
-        let y_parity = f.next_item()?.flag("y parity")?;
-        let r = f.next_item()?.u256("r")?;
-        let s = f.next_item()?.u256("s")?;
-        Ok((tx, Signature { r, s, y_parity }))
+        Ok((tx, envelope::decode_signature(&mut f)?))
     }
 }

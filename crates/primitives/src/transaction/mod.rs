@@ -24,6 +24,7 @@
 mod access_list;
 mod eip1559;
 mod eip2930;
+mod envelope;
 mod legacy;
 mod signed;
 pub mod validation;
