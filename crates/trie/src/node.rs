@@ -8,7 +8,7 @@
 use std::ops::Range;
 
 use basalt_primitives::rlp::Rlp;
-use basalt_primitives::H256;
+use basalt_primitives::{keccak256, H256};
 
 use crate::error::NodeDecodeError;
 use crate::nibbles::{decode_hex_prefix, encode_hex_prefix, hex_prefix_len, Nibbles};
@@ -68,6 +68,31 @@ impl ChildRef {
             ChildRef::Inline(range) => buf.extend_from_within(range.clone()),
         }
     }
+}
+
+/// Moves a node written at `buf[written..]` down to `start`, over the
+/// embedded children it copied from `buf[start..written]`.
+pub(crate) fn settle(buf: &mut Vec<u8>, start: usize, written: usize) {
+    let len = buf.len() - written;
+    buf.copy_within(written.., start);
+    buf.truncate(start + len);
+}
+
+/// The reference to the node just encoded at `buf[pos..]`: embedded when its
+/// RLP is under 32 bytes; otherwise hashed, handed to `record` with its RLP,
+/// and removed from the buffer.
+pub(crate) fn reference_at(
+    buf: &mut Vec<u8>,
+    pos: usize,
+    record: impl FnOnce(H256, &[u8]),
+) -> ChildRef {
+    if buf.len() - pos < 32 {
+        return ChildRef::Inline(pos..buf.len());
+    }
+    let h = keccak256(&buf[pos..]);
+    record(h, &buf[pos..]);
+    buf.truncate(pos);
+    ChildRef::Hash(h)
 }
 
 /// Length of the RLP string encoding of `len` bytes whose first byte is `first`.

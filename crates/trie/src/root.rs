@@ -8,7 +8,7 @@
 
 use basalt_primitives::{keccak256, rlp, EMPTY_ROOT, H256};
 
-use crate::node::{write_branch, write_extension, write_leaf, ChildRef};
+use crate::node::{reference_at, settle, write_branch, write_extension, write_leaf, ChildRef};
 use crate::store::{NodeSet, NodeStore, NodeStoreError};
 
 /// A store with no nodes, for tries that are built in memory and never persisted.
@@ -141,7 +141,7 @@ impl Builder<'_, '_> {
         let child = self.branch(lo, hi, split);
         let written = self.buf.len();
         write_extension(&mut self.buf, &nibbles(first, depth, split), &child);
-        self.settle(pos, written);
+        settle(&mut self.buf, pos, written);
         self.finish(pos)
     }
 
@@ -167,30 +167,19 @@ impl Builder<'_, '_> {
         }
         let written = self.buf.len();
         write_branch(&mut self.buf, &refs, value);
-        self.settle(pos, written);
+        settle(&mut self.buf, pos, written);
         self.finish(pos)
-    }
-
-    /// Moves the node written at `buf[written..]` down to `pos`, over the
-    /// embedded children it copied.
-    fn settle(&mut self, pos: usize, written: usize) {
-        let len = self.buf.len() - written;
-        self.buf.copy_within(written.., pos);
-        self.buf.truncate(pos + len);
     }
 
     /// The reference to the node at `buf[pos..]`: embedded when under 32
     /// bytes, else hashed (and recorded) and removed from the buffer.
     fn finish(&mut self, pos: usize) -> ChildRef {
-        if self.buf.len() - pos < 32 {
-            return ChildRef::Inline(pos..self.buf.len());
-        }
-        let h = keccak256(&self.buf[pos..]);
-        if let Some(nodes) = self.nodes.as_deref_mut() {
-            nodes.push(h, self.buf[pos..].to_vec());
-        }
-        self.buf.truncate(pos);
-        ChildRef::Hash(h)
+        let nodes = &mut self.nodes;
+        reference_at(&mut self.buf, pos, |h, rlp| {
+            if let Some(nodes) = nodes.as_deref_mut() {
+                nodes.push(h, rlp.to_vec());
+            }
+        })
     }
 }
 

@@ -6,7 +6,10 @@ use basalt_primitives::{keccak256, EMPTY_ROOT, H256};
 
 use crate::error::{Result, TrieError};
 use crate::nibbles::{common_prefix, from_bytes, Nibbles};
-use crate::node::{decode_node, write_branch, write_extension, write_leaf, Child, ChildRef, Node};
+use crate::node::{
+    decode_node, reference_at, settle, write_branch, write_extension, write_leaf, Child, ChildRef,
+    Node,
+};
 use crate::store::{NodeSet, NodeStore};
 
 /// A Merkle-Patricia trie rooted at some state of a [`NodeStore`].
@@ -406,14 +409,6 @@ fn join_under_prefix<S: NodeStore>(store: &S, mut prefix: Nibbles, child: Child)
     })
 }
 
-/// Moves a node written at `buf[written..]` down to `start`, over the
-/// embedded children it copied from `buf[start..written]`.
-fn settle(buf: &mut Vec<u8>, start: usize, written: usize) {
-    let len = buf.len() - written;
-    buf.copy_within(written.., start);
-    buf.truncate(start + len);
-}
-
 /// Appends the RLP of a node to `buf`, hashing changed children without recording them.
 pub(crate) fn encode_node(node: &Node, buf: &mut Vec<u8>) {
     let start = buf.len();
@@ -441,12 +436,7 @@ fn child_ref(child: &Child, buf: &mut Vec<u8>) -> ChildRef {
         Child::Node { node, hash: None } => {
             let pos = buf.len();
             encode_node(node, buf);
-            if buf.len() - pos < 32 {
-                return ChildRef::Inline(pos..buf.len());
-            }
-            let h = keccak256(&buf[pos..]);
-            buf.truncate(pos);
-            ChildRef::Hash(h)
+            reference_at(buf, pos, |_, _| {})
         }
     }
 }
@@ -479,14 +469,11 @@ fn commit_child(child: &mut Child, buf: &mut Vec<u8>, set: &mut NodeSet) -> Chil
         Child::Node { node, hash } => {
             let pos = buf.len();
             commit_node(node, buf, set);
-            if buf.len() - pos < 32 {
-                return ChildRef::Inline(pos..buf.len());
+            let r = reference_at(buf, pos, |h, rlp| set.push(h, rlp.to_vec()));
+            if let ChildRef::Hash(h) = r {
+                *hash = Some(h);
             }
-            let h = keccak256(&buf[pos..]);
-            set.push(h, buf[pos..].to_vec());
-            buf.truncate(pos);
-            *hash = Some(h);
-            ChildRef::Hash(h)
+            r
         }
     }
 }
