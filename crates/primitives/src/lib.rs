@@ -52,6 +52,7 @@ pub use receipt::Receipt;
 pub use rlp;
 pub use signature::{
     public_key_to_address, secret_key_to_address, signing_key_from_bytes, Signature,
+    SECP256K1_HALF_N, SECP256K1_N,
 };
 pub use transaction::{
     sign_transaction, AccessList, AccessListItem, SignedTransaction, Transaction, TxEip1559,

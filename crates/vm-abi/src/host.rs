@@ -40,6 +40,18 @@ pub const MEMORY_EXPORT: &str = "memory";
 /// The return (or revert) data is whatever [`WRITE_RESULT`] last set.
 pub const ENTRYPOINT: &str = "user_entrypoint";
 
+/// Name of the optional constructor export: `user_constructor(len: i32) -> i32`,
+/// the same shape as [`ENTRYPOINT`].
+///
+/// The VM calls it exactly once, when the contract is created, with the
+/// constructor arguments (the deploy envelope's trailing bytes) as calldata
+/// (`read_args`). `0` keeps the deployment; `1` reverts it with the data last
+/// set by `write_result`. A module without this export may only be deployed
+/// with empty constructor arguments: arguments nobody reads are a mistake the
+/// deployer should hear about, not bytes to drop silently. The export is never
+/// reachable by a call after deployment.
+pub const CONSTRUCTOR: &str = "user_constructor";
+
 /// Parameter types of [`ENTRYPOINT`]: the calldata length.
 pub const ENTRYPOINT_PARAMS: &[ValType] = &[ValType::I32];
 
@@ -398,6 +410,7 @@ mod tests {
     #[test]
     fn entrypoint_shape() {
         assert_eq!(ENTRYPOINT, "user_entrypoint");
+        assert_eq!(CONSTRUCTOR, "user_constructor");
         assert_eq!(ENTRYPOINT_PARAMS, &[ValType::I32]);
         assert_eq!(ENTRYPOINT_RESULTS, &[ValType::I32]);
         assert_eq!(MEMORY_EXPORT, "memory");

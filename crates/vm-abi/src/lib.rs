@@ -9,7 +9,9 @@
 //!   imports against and links; and on wasm32 the matching `extern "C"`
 //!   declarations (`host::guest`) the SDK calls, generated from the same list.
 //!   Also the required exports: [`ENTRYPOINT`] `user_entrypoint(len: i32) -> i32`
-//!   and memory [`MEMORY_EXPORT`].
+//!   and memory [`MEMORY_EXPORT`]; optionally [`CONSTRUCTOR`]
+//!   `user_constructor(len: i32) -> i32`, run once at deployment with the
+//!   constructor arguments.
 //! - [`status`]: [`EntrypointStatus`] (0 success / 1 revert) and
 //!   [`CallStatus`] of nested calls and creates (0 success / 1 revert /
 //!   2 failure).
@@ -132,6 +134,7 @@ pub mod status;
 pub use deploy::{encode_deploy_prefix, parse_deploy, Deploy};
 pub use error::EnvelopeError;
 pub use host::{
-    host_function, HostFn, ValType, ENTRYPOINT, HOST_FUNCTIONS, HOST_MODULE, MEMORY_EXPORT,
+    host_function, HostFn, ValType, CONSTRUCTOR, ENTRYPOINT, HOST_FUNCTIONS, HOST_MODULE,
+    MEMORY_EXPORT,
 };
 pub use status::{CallStatus, EntrypointStatus};

@@ -55,6 +55,19 @@ pub const MAX_IMPORTS: usize = HOST_FUNCTIONS.len();
 /// [`CallStatus::Failure`](crate::CallStatus::Failure). EVM's 1024.
 pub const MAX_CALL_DEPTH: u32 = 1_024;
 
+/// Stack slots one transaction's wasm frames may hold at once, across every
+/// nested contract: 32,768 (chosen). A function's frame costs 4 slots plus
+/// its parameters, locals and maximum operand-stack height (measured at
+/// deployment); a nested call starts with what its caller has left. Running
+/// out fails the frame, at the same depth on every machine and build, long
+/// before the native stack could overflow. Ordinary recursion of a small
+/// function reaches a few thousand levels.
+pub const MAX_STACK_SLOTS: u32 = 32_768;
+
+/// Largest deploy data (envelope, module and constructor arguments) a create
+/// accepts: twice [`MAX_WASM_SIZE`], leaving room for large arguments.
+pub const MAX_INITCODE_SIZE: usize = 2 * MAX_WASM_SIZE;
+
 /// Most topics in one log. EVM `LOG4`.
 pub const MAX_LOG_TOPICS: u32 = 4;
 
