@@ -21,6 +21,9 @@ cargo fmt --all -- --check
 echo "== cargo clippy (warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+echo "== wasm toolchain (scripts/setup.sh: installs Debian's rustc-web when needed)"
+scripts/setup.sh
+
 echo "== cargo test"
 cargo test --workspace --locked -- --nocapture 2>&1 | tee "${TMPDIR:-/tmp}/basalt-test.log" | grep -vE '^\s*$' | grep -E '^(test |running|test result|     Running|[A-Za-z]+/.*: [0-9]+ cases|failures|---- )|panicked' || true
 # tee hides cargo's exit status from `set -e`: take it from the pipeline.

@@ -1,8 +1,15 @@
 //! Shared fixtures for Basalt's criterion benchmarks (`cargo bench -p basalt-benches`).
 //!
 //! Benchmarks live in `benches/benches/`, one file per topic; peers (alloy-trie,
-//! and later revm and anvil) run side by side in the same process or run so
+//! revm, and later anvil) run side by side in the same process or run so
 //! the ratio comes from one measurement.
+//!
+//! - [`state_entries`]: account entries for the trie benches.
+//! - [`revm_peer`]: the EVM side of the contract benches (ERC-20 transfer,
+//!   compute loop) on revm, from Solidity compiled once into
+//!   `fixtures/solidity/build/`.
+
+pub mod revm_peer;
 
 use basalt_primitives::{keccak256, Account, Address, H256, U256};
 
