@@ -24,6 +24,7 @@
 mod block;
 mod call;
 mod error;
+mod genesis;
 
 pub use block::{
     bloom_of, next_base_fee, receipts_root, transactions_root, BlockExecutor, BlockOutput,
@@ -31,3 +32,4 @@ pub use block::{
 };
 pub use call::{estimate_gas, simulate_call, CallError, CallRequest, CallResult};
 pub use error::{ExecutionError, InvalidTransaction, Result, TxError};
+pub use genesis::{build_genesis, GenesisBlock, GenesisError};

@@ -274,3 +274,24 @@ fn base_fee_follows_eip_1559() {
     assert_eq!(next_base_fee(30_000_000, 30_000_000, U256::from(7)), U256::from(8));
     assert_eq!(receipts_root([]), EMPTY_ROOT);
 }
+
+#[test]
+fn dev_genesis_builds_block_zero() {
+    let spec = basalt_chainspec::ChainSpec::dev();
+    let g = basalt_executor::build_genesis(&spec.genesis).unwrap();
+    assert_eq!(g.header.number, 0);
+    assert_eq!(g.header.base_fee_per_gas, Some(U256::from(GWEI)));
+    let backend = MemoryBackend::new();
+    backend.nodes().insert_nodes(g.nodes);
+    let mut state = JournaledState::new(backend, g.header.state_root);
+    let dev0: Address = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266".parse().unwrap();
+    assert_eq!(state.balance(dev0).unwrap(), U256::exp10(22), "10,000 ETH");
+    assert_eq!(spec.genesis.alloc.len(), 10);
+    // Code in the alloc must be a deployable module.
+    let mut bad = spec.genesis.clone();
+    bad.alloc.values_mut().next().unwrap().code = b"\0asm\x01\0\0\0".to_vec();
+    assert!(basalt_executor::build_genesis(&bad).is_err());
+    let mut good = spec.genesis.clone();
+    good.alloc.values_mut().next().unwrap().code = contract_wasm();
+    assert!(basalt_executor::build_genesis(&good).unwrap().code.len() == 1);
+}

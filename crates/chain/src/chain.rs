@@ -1,0 +1,597 @@
+//! The chain: block 0 from the genesis file, blocks built locally or
+//! imported, one store commit per block, the canonical head, and
+//! notifications.
+
+use crate::error::{BlockError, ChainError, Result};
+use crate::stored::{decode_body, decode_receipts, encode_body, encode_receipts, StoredReceipt};
+use basalt_chainspec::ChainSpec;
+use basalt_executor::{
+    build_genesis, next_base_fee, transactions_root, BlockExecutor, ExecutedTx, TxError,
+};
+use basalt_primitives::{
+    rlp, Address, Block, Bloom, Header, Log, SignedTransaction, EMPTY_OMMERS_HASH, H256, U256,
+};
+use basalt_state::{JournaledState, StateReader};
+use basalt_store::{Store, TxLocation, WriteBatch};
+use basalt_vm::{BlockEnv, Vm};
+use parking_lot::{Mutex, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::broadcast;
+use tracing::{debug, info, warn};
+
+const TARGET: &str = "basalt::chain";
+
+/// The host type the chain's VM runs on.
+pub type ChainState = JournaledState<Arc<Store>>;
+
+/// Longest time a committed block waits before it is flushed to disk.
+///
+/// parity-db's `commit` returns before its log reaches the disk; a block
+/// counts as persisted once [`Store::flush`] ran after its commit. The chain
+/// flushes at once when the last flush is older than this, and a background
+/// thread flushes any remaining commit within this interval, so a block
+/// committed more than `FLUSH_INTERVAL` (+ a flush, ~10 ms) before a crash
+/// survives it; anything later may be lost whole, never half.
+pub const FLUSH_INTERVAL: Duration = Duration::from_millis(400);
+
+/// A header with its hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SealedHeader {
+    /// The header.
+    pub header: Header,
+    /// Its hash.
+    pub hash: H256,
+}
+
+impl SealedHeader {
+    /// Seals `header` (computes its hash).
+    pub fn new(header: Header) -> Self {
+        let hash = header.hash();
+        Self { header, hash }
+    }
+}
+
+/// What subscribers hear about each new canonical block.
+#[derive(Clone, Debug)]
+pub struct NewBlock {
+    /// The block's header.
+    pub header: Arc<SealedHeader>,
+    /// Its transactions' hashes, in order.
+    pub transactions: Vec<H256>,
+    /// Its receipts.
+    pub receipts: Vec<StoredReceipt>,
+}
+
+impl NewBlock {
+    /// Every log of the block with its position: (tx index, tx hash, log
+    /// index in the block, log).
+    pub fn logs(&self) -> impl Iterator<Item = (usize, H256, usize, &Log)> {
+        let mut index = 0;
+        self.receipts
+            .iter()
+            .enumerate()
+            .flat_map(move |(i, r)| {
+                let tx = self.transactions.get(i).copied().unwrap_or_default();
+                r.receipt.logs.iter().map(move |log| (i, tx, log)).collect::<Vec<_>>()
+            })
+            .map(move |(i, tx, log)| {
+                let at = index;
+                index += 1;
+                (i, tx, at, log)
+            })
+    }
+}
+
+/// A block built on the head, executed, ready to commit.
+#[derive(Debug)]
+pub struct BuiltBlock {
+    /// The block.
+    pub block: Block,
+    /// Results of its transactions.
+    pub executed: Vec<ExecutedTx>,
+    /// Transactions left out, with the reason.
+    pub rejected: Vec<(H256, TxError)>,
+    changes: basalt_state::StateChanges,
+}
+
+/// Periodic flusher: the background half of the durability rule.
+struct Flusher {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Flusher {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct Durability {
+    dirty: AtomicBool,
+    last_flush: Mutex<Instant>,
+}
+
+impl Durability {
+    fn flush(&self, store: &Store) {
+        let mut last = self.last_flush.lock();
+        if !self.dirty.swap(false, Ordering::AcqRel) {
+            return;
+        }
+        if let Err(e) = store.flush() {
+            self.dirty.store(true, Ordering::Release);
+            warn!(target: TARGET, error = %e, "flush failed; will retry");
+        }
+        *last = Instant::now();
+    }
+}
+
+/// The chain over one store.
+pub struct Chain {
+    store: Arc<Store>,
+    spec: Arc<ChainSpec>,
+    vm: Vm<ChainState>,
+    head: RwLock<Arc<SealedHeader>>,
+    genesis_hash: H256,
+    events: broadcast::Sender<Arc<NewBlock>>,
+    /// Serialises writers (build/commit/import) so the head cannot move
+    /// under a block being built.
+    write_lock: Mutex<()>,
+    durability: Arc<Durability>,
+    _flusher: Flusher,
+}
+
+impl std::fmt::Debug for Chain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Chain").field("head", &self.head.read().hash).finish_non_exhaustive()
+    }
+}
+
+impl Chain {
+    /// Opens the chain in `store`: writes block 0 on an empty store, checks
+    /// the genesis hash on an existing one, and continues from its head.
+    pub fn open(store: Arc<Store>, spec: ChainSpec, vm: Vm<ChainState>) -> Result<Self> {
+        let genesis = build_genesis(&spec.genesis)?;
+        let genesis_header = SealedHeader::new(genesis.header.clone());
+        let head_hash = match store.genesis_hash()? {
+            Some(stored) if stored != genesis_header.hash => {
+                return Err(ChainError::GenesisMismatch { stored, expected: genesis_header.hash });
+            }
+            Some(_) => store
+                .head()?
+                .ok_or(ChainError::Missing { what: "head", key: genesis_header.hash })?,
+            None => {
+                let mut batch = WriteBatch::new();
+                batch.insert_trie_nodes(genesis.nodes);
+                for (hash, code) in genesis.code {
+                    batch.insert_code(hash, code);
+                }
+                let hash = genesis_header.hash;
+                batch.insert_header(hash, rlp::encode(&genesis_header.header).to_vec());
+                batch.insert_body(hash, encode_body(&[]));
+                batch.insert_receipts(hash, encode_receipts(&[]));
+                batch.set_canonical(genesis_header.header.number, hash);
+                batch.set_head(hash);
+                batch.set_genesis_hash(hash);
+                store.commit(batch)?;
+                store.flush()?;
+                info!(target: TARGET, ?hash, "wrote genesis block");
+                hash
+            }
+        };
+        let head = read_header(&store, head_hash)?;
+        info!(target: TARGET, number = head.header.number, hash = ?head.hash, "chain opened");
+        let (events, _) = broadcast::channel(1024);
+        let durability = Arc::new(Durability {
+            dirty: AtomicBool::new(false),
+            last_flush: Mutex::new(Instant::now()),
+        });
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (store, durability, stop) = (store.clone(), durability.clone(), stop.clone());
+            std::thread::Builder::new()
+                .name("basalt-flush".into())
+                .spawn(move || {
+                    while !stop.load(Ordering::Relaxed) {
+                        std::thread::sleep(FLUSH_INTERVAL / 4);
+                        let due = durability.last_flush.lock().elapsed() >= FLUSH_INTERVAL / 2;
+                        if due {
+                            durability.flush(&store);
+                        }
+                    }
+                    durability.flush(&store);
+                })
+                .ok()
+        };
+        Ok(Self {
+            store,
+            spec: Arc::new(spec),
+            vm,
+            head: RwLock::new(Arc::new(head)),
+            genesis_hash: genesis_header.hash,
+            events,
+            write_lock: Mutex::new(()),
+            durability,
+            _flusher: Flusher { stop, thread },
+        })
+    }
+
+    /// The chain spec.
+    pub fn spec(&self) -> &ChainSpec {
+        &self.spec
+    }
+
+    /// The VM blocks run on.
+    pub fn vm(&self) -> &Vm<ChainState> {
+        &self.vm
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<Store> {
+        &self.store
+    }
+
+    /// Hash of block 0.
+    pub fn genesis_hash(&self) -> H256 {
+        self.genesis_hash
+    }
+
+    /// The canonical head.
+    pub fn head(&self) -> Arc<SealedHeader> {
+        self.head.read().clone()
+    }
+
+    /// Subscribes to new canonical blocks.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<NewBlock>> {
+        self.events.subscribe()
+    }
+
+    /// A journaled overlay on the state after `header`.
+    pub fn state_at(&self, header: &Header) -> ChainState {
+        JournaledState::new(self.store.clone(), header.state_root)
+    }
+
+    /// A reader of the state after `header` (for proofs).
+    pub fn reader_at(&self, header: &Header) -> StateReader<Arc<Store>> {
+        StateReader::new(self.store.clone(), header.state_root)
+    }
+
+    /// The block environment of a child of `parent`.
+    pub fn child_env(&self, parent: &Header, timestamp: u64, coinbase: Address) -> BlockEnv {
+        BlockEnv {
+            number: parent.number + 1,
+            timestamp,
+            coinbase,
+            gas_limit: parent.gas_limit,
+            base_fee: self.child_base_fee(parent),
+            prevrandao: H256::zero(),
+            chain_id: self.spec.chain_id,
+        }
+    }
+
+    /// The base fee of a child of `parent`.
+    pub fn child_base_fee(&self, parent: &Header) -> U256 {
+        next_base_fee(
+            parent.gas_used,
+            parent.gas_limit,
+            parent.base_fee_per_gas.unwrap_or_default(),
+        )
+    }
+
+    /// Builds (executes) a block on the head from `txs` in order; invalid
+    /// ones are left out and reported. Nothing is written.
+    pub fn build_block(
+        &self,
+        txs: impl IntoIterator<Item = (SignedTransaction, Address)>,
+        timestamp: u64,
+        coinbase: Address,
+    ) -> Result<BuiltBlock> {
+        let parent = self.head();
+        let env =
+            self.child_env(&parent.header, timestamp.max(parent.header.timestamp + 1), coinbase);
+        let mut ex =
+            BlockExecutor::new(self.vm.clone(), self.state_at(&parent.header), env.clone());
+        let mut included = Vec::new();
+        let mut rejected = Vec::new();
+        for (tx, sender) in txs {
+            match ex.execute(&tx, sender) {
+                Ok(_) => included.push(tx),
+                Err(TxError::Invalid(e)) => rejected.push((tx.hash(), TxError::Invalid(e))),
+                Err(TxError::Fatal(e)) => return Err(e.into()),
+            }
+        }
+        let out = ex.finish();
+        let (state_root, changes) = out.state.commit()?;
+        let header = Header {
+            parent_hash: parent.hash,
+            ommers_hash: EMPTY_OMMERS_HASH,
+            beneficiary: coinbase,
+            state_root,
+            transactions_root: transactions_root(&included),
+            receipts_root: out.receipts_root,
+            logs_bloom: out.logs_bloom,
+            difficulty: U256::zero(),
+            number: env.number,
+            gas_limit: env.gas_limit,
+            gas_used: out.gas_used,
+            timestamp: env.timestamp,
+            extra_data: Vec::new(),
+            base_fee_per_gas: Some(env.base_fee),
+            ..Header::default()
+        };
+        Ok(BuiltBlock {
+            block: Block { header, transactions: included },
+            executed: out.executed,
+            rejected,
+            changes,
+        })
+    }
+
+    /// Commits a block built by [`build_block`](Self::build_block) on the
+    /// current head (one store commit), makes it the head and notifies.
+    pub fn commit_built(&self, built: BuiltBlock) -> Result<Arc<SealedHeader>> {
+        let _w = self.write_lock.lock();
+        let head = self.head();
+        if built.block.header.parent_hash != head.hash {
+            return Err(BlockError::UnknownParent { parent: built.block.header.parent_hash }.into());
+        }
+        self.write_block(built.block, &built.executed, built.changes)
+    }
+
+    /// Imports a block from elsewhere: checks the header against the head,
+    /// recovers senders, executes, compares every root, then commits.
+    pub fn import_block(&self, block: Block) -> Result<Arc<SealedHeader>> {
+        let _w = self.write_lock.lock();
+        let parent = self.head();
+        let h = &block.header;
+        if h.parent_hash != parent.hash {
+            return Err(BlockError::UnknownParent { parent: h.parent_hash }.into());
+        }
+        if h.number != parent.header.number + 1 {
+            return Err(BlockError::Header("number is not parent + 1").into());
+        }
+        if h.timestamp <= parent.header.timestamp {
+            return Err(BlockError::Header("timestamp not after the parent's").into());
+        }
+        if h.gas_limit != parent.header.gas_limit {
+            return Err(BlockError::Header("gas limit differs from the parent's").into());
+        }
+        if h.base_fee_per_gas != Some(self.child_base_fee(&parent.header)) {
+            return Err(BlockError::Header("wrong base fee").into());
+        }
+        if h.ommers_hash != EMPTY_OMMERS_HASH {
+            return Err(BlockError::Header("ommers are not allowed").into());
+        }
+        if h.extra_data.len() > 32 {
+            return Err(BlockError::Header("extra data longer than 32 bytes").into());
+        }
+        let tx_root = transactions_root(&block.transactions);
+        check("transactions root", h.transactions_root, tx_root)?;
+        let env = BlockEnv {
+            number: h.number,
+            timestamp: h.timestamp,
+            coinbase: h.beneficiary,
+            gas_limit: h.gas_limit,
+            base_fee: h.base_fee_per_gas.unwrap_or_default(),
+            prevrandao: h.mix_hash,
+            chain_id: self.spec.chain_id,
+        };
+        let mut ex = BlockExecutor::new(self.vm.clone(), self.state_at(&parent.header), env);
+        for (index, tx) in block.transactions.iter().enumerate() {
+            let sender = tx.recover_sender().map_err(|_| BlockError::BadSignature { index })?;
+            match ex.execute(tx, sender) {
+                Ok(_) => {}
+                Err(TxError::Invalid(e)) => {
+                    return Err(
+                        BlockError::InvalidTransaction { index, reason: e.to_string() }.into()
+                    )
+                }
+                Err(TxError::Fatal(e)) => return Err(e.into()),
+            }
+        }
+        let out = ex.finish();
+        check("gas used", h.gas_used, out.gas_used)?;
+        check("receipts root", h.receipts_root, out.receipts_root)?;
+        check("logs bloom", h.logs_bloom, out.logs_bloom)?;
+        let (state_root, changes) = out.state.commit()?;
+        check("state root", h.state_root, state_root)?;
+        self.write_block(block, &out.executed, changes)
+    }
+
+    fn write_block(
+        &self,
+        block: Block,
+        executed: &[ExecutedTx],
+        changes: basalt_state::StateChanges,
+    ) -> Result<Arc<SealedHeader>> {
+        let started = Instant::now();
+        let sealed = Arc::new(SealedHeader::new(block.header.clone()));
+        let hash = sealed.hash;
+        let receipts: Vec<StoredReceipt> = executed
+            .iter()
+            .map(|e| StoredReceipt {
+                receipt: e.receipt.clone(),
+                sender: e.sender,
+                gas_used: e.gas_used,
+                contract_address: e.contract_address,
+            })
+            .collect();
+        let mut batch = WriteBatch::new();
+        changes.write_to(&mut batch);
+        batch.insert_header(hash, rlp::encode(&block.header).to_vec());
+        batch.insert_body(hash, encode_body(&block.transactions));
+        batch.insert_receipts(hash, encode_receipts(&receipts));
+        for (index, tx) in block.transactions.iter().enumerate() {
+            batch.set_tx_location(tx.hash(), TxLocation { block_hash: hash, index: index as u32 });
+        }
+        batch.set_canonical(block.header.number, hash);
+        batch.set_head(hash);
+        self.store.commit(batch)?;
+        self.durability.dirty.store(true, Ordering::Release);
+        if self.durability.last_flush.lock().elapsed() >= FLUSH_INTERVAL {
+            self.durability.flush(&self.store);
+        }
+        *self.head.write() = sealed.clone();
+        info!(
+            target: TARGET,
+            number = block.header.number,
+            txs = block.transactions.len(),
+            gas_used = block.header.gas_used,
+            ms = started.elapsed().as_millis() as u64,
+            "imported block"
+        );
+        let event = NewBlock {
+            header: sealed.clone(),
+            transactions: block.transactions.iter().map(SignedTransaction::hash).collect(),
+            receipts,
+        };
+        // No subscriber is fine.
+        let _ = self.events.send(Arc::new(event));
+        Ok(sealed)
+    }
+
+    /// Flushes committed blocks to disk now (e.g. before a clean shutdown).
+    pub fn flush(&self) {
+        self.durability.flush(&self.store);
+    }
+
+    // ----- readers ------------------------------------------------------
+
+    /// The canonical header at `number`.
+    pub fn header_by_number(&self, number: u64) -> Result<Option<Arc<SealedHeader>>> {
+        match self.store.canonical_hash(number)? {
+            Some(hash) => Ok(Some(Arc::new(read_header(&self.store, hash)?))),
+            None => Ok(None),
+        }
+    }
+
+    /// A stored header by hash.
+    pub fn header_by_hash(&self, hash: H256) -> Result<Option<Arc<SealedHeader>>> {
+        match self.store.header(&hash)? {
+            Some(bytes) => {
+                let header = Header::decode_rlp(&bytes).map_err(|reason| ChainError::Corrupt {
+                    what: "header",
+                    key: hash,
+                    reason,
+                })?;
+                Ok(Some(Arc::new(SealedHeader { header, hash })))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// A block's transactions.
+    pub fn body(&self, hash: H256) -> Result<Option<Vec<SignedTransaction>>> {
+        match self.store.body(&hash)? {
+            Some(bytes) => Ok(Some(decode_body(&bytes).map_err(|reason| ChainError::Corrupt {
+                what: "body",
+                key: hash,
+                reason,
+            })?)),
+            None => Ok(None),
+        }
+    }
+
+    /// A block's receipts.
+    pub fn receipts(&self, hash: H256) -> Result<Option<Vec<StoredReceipt>>> {
+        match self.store.receipts(&hash)? {
+            Some(bytes) => {
+                Ok(Some(decode_receipts(&bytes).map_err(|reason| ChainError::Corrupt {
+                    what: "receipts",
+                    key: hash,
+                    reason,
+                })?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Where a transaction was included.
+    pub fn transaction_location(&self, hash: H256) -> Result<Option<TxLocation>> {
+        Ok(self.store.tx_location(&hash)?)
+    }
+
+    /// The bloom-filtered logs of canonical blocks `from..=to` matching
+    /// `matches` (called per log), with their positions.
+    pub fn logs(
+        &self,
+        from: u64,
+        to: u64,
+        may_contain: impl Fn(&Bloom) -> bool,
+        matches: impl Fn(&Log) -> bool,
+    ) -> Result<Vec<LogEntry>> {
+        let mut out = Vec::new();
+        for number in from..=to {
+            let Some(header) = self.header_by_number(number)? else { break };
+            if !may_contain(&header.header.logs_bloom) {
+                continue;
+            }
+            let receipts = self.receipts(header.hash)?.unwrap_or_default();
+            let txs = self.body(header.hash)?.unwrap_or_default();
+            let mut log_index = 0u64;
+            for (tx_index, r) in receipts.iter().enumerate() {
+                for log in &r.receipt.logs {
+                    if matches(log) {
+                        out.push(LogEntry {
+                            log: log.clone(),
+                            block_number: number,
+                            block_hash: header.hash,
+                            transaction_hash: txs
+                                .get(tx_index)
+                                .map(SignedTransaction::hash)
+                                .unwrap_or_default(),
+                            transaction_index: tx_index as u64,
+                            log_index,
+                        });
+                    }
+                    log_index += 1;
+                }
+            }
+        }
+        debug!(target: TARGET, from, to, found = out.len(), "log query");
+        Ok(out)
+    }
+}
+
+/// A log with where it sits in the chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogEntry {
+    /// The log.
+    pub log: Log,
+    /// Block number.
+    pub block_number: u64,
+    /// Block hash.
+    pub block_hash: H256,
+    /// Transaction hash.
+    pub transaction_hash: H256,
+    /// Transaction index in the block.
+    pub transaction_index: u64,
+    /// Log index in the block.
+    pub log_index: u64,
+}
+
+fn check<T: PartialEq + std::fmt::Debug>(what: &'static str, expected: T, got: T) -> Result<()> {
+    if expected != got {
+        return Err(BlockError::Mismatch {
+            what,
+            expected: format!("{expected:?}"),
+            got: format!("{got:?}"),
+        }
+        .into());
+    }
+    Ok(())
+}
+
+fn read_header(store: &Store, hash: H256) -> Result<SealedHeader> {
+    let bytes = store.header(&hash)?.ok_or(ChainError::Missing { what: "header", key: hash })?;
+    let header = Header::decode_rlp(&bytes).map_err(|reason| ChainError::Corrupt {
+        what: "header",
+        key: hash,
+        reason,
+    })?;
+    Ok(SealedHeader { header, hash })
+}
