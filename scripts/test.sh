@@ -24,6 +24,14 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== wasm toolchain (scripts/setup.sh: installs Debian's rustc-web when needed)"
 scripts/setup.sh
 
+echo "== example contracts (basalt contract build, into \$BASALT_CONTRACTS)"
+export BASALT_CONTRACTS="${BASALT_CONTRACTS:-$CARGO_TARGET_DIR/basalt-contracts}"
+cargo build -q -p basalt-node --locked
+for dir in contracts/*/; do
+  [ -f "$dir/Cargo.toml" ] || continue
+  "$CARGO_TARGET_DIR/debug/basalt" contract build "$dir" --out "$BASALT_CONTRACTS" --locked
+done
+
 echo "== cargo test"
 cargo test --workspace --locked -- --nocapture 2>&1 | tee "${TMPDIR:-/tmp}/basalt-test.log" | grep -vE '^\s*$' | grep -E '^(test |running|test result|     Running|[A-Za-z]+/.*: [0-9]+ cases|failures|---- )|panicked' || true
 # tee hides cargo's exit status from `set -e`: take it from the pipeline.
@@ -33,5 +41,13 @@ if [ "$status" -ne 0 ]; then
   tail -n 60 "${TMPDIR:-/tmp}/basalt-test.log" >&2
   exit "$status"
 fi
-passed=$(grep -Eo 'test result: ok\. [0-9]+ passed' "${TMPDIR:-/tmp}/basalt-test.log" | awk '{s+=$4} END {print s+0}')
+echo "== contracts/ host tests (the SDK's native test world)"
+(cd contracts && cargo test --locked 2>&1) | tee "${TMPDIR:-/tmp}/basalt-contracts-test.log" | grep -E '^(test result|failures|---- )|panicked' || true
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+  echo "contracts/ tests failed (full log: ${TMPDIR:-/tmp}/basalt-contracts-test.log)" >&2
+  tail -n 60 "${TMPDIR:-/tmp}/basalt-contracts-test.log" >&2
+  exit "$status"
+fi
+passed=$(cat "${TMPDIR:-/tmp}/basalt-test.log" "${TMPDIR:-/tmp}/basalt-contracts-test.log" | grep -Eo 'test result: ok\. [0-9]+ passed' | awk '{s+=$4} END {print s+0}')
 echo "summary: $passed passed, 0 failed"

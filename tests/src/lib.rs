@@ -3,8 +3,15 @@
 //! - `conformance/`: the official Ethereum test vectors from `../shared/vectors`
 //!   (overridable with `BASALT_VECTORS`) run against Basalt's primitives and trie.
 //!
-//! This library holds what those tests share: finding and loading vector files.
-//! A missing vector file is an error, never a silent skip.
+//! - `contracts/`: the example contracts of `contracts/` run in-process
+//!   through basalt-state and basalt-vm ([`inproc`], [`contracts`]).
+//!
+//! This library holds what those tests share: finding and loading vector files
+//! and contract artifacts. A missing vector file or artifact is an error,
+//! never a silent skip.
+
+pub mod contracts;
+pub mod inproc;
 
 use std::path::PathBuf;
 
