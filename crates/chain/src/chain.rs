@@ -290,11 +290,27 @@ impl Chain {
         timestamp: u64,
         coinbase: Address,
     ) -> Result<BuiltBlock> {
+        self.build_block_with(|_| Ok(()), txs, timestamp, coinbase)
+    }
+
+    /// [`build_block`](Self::build_block) after `patch` changed the head's
+    /// state: how a dev chain writes state outside any transaction
+    /// (`anvil_setBalance` and the like). The patch lands in the block's
+    /// state root, so peers re-executing the block would disagree with it:
+    /// dev chains only.
+    pub fn build_block_with(
+        &self,
+        patch: impl FnOnce(&mut ChainState) -> basalt_state::Result<()>,
+        txs: impl IntoIterator<Item = (SignedTransaction, Address)>,
+        timestamp: u64,
+        coinbase: Address,
+    ) -> Result<BuiltBlock> {
         let parent = self.head();
         let env =
             self.child_env(&parent.header, timestamp.max(parent.header.timestamp + 1), coinbase);
-        let mut ex =
-            BlockExecutor::new(self.vm.clone(), self.state_at(&parent.header), env.clone());
+        let mut state = self.state_at(&parent.header);
+        patch(&mut state)?;
+        let mut ex = BlockExecutor::new(self.vm.clone(), state, env.clone());
         let mut included = Vec::new();
         let mut rejected = Vec::new();
         for (tx, sender) in txs {
@@ -451,6 +467,35 @@ impl Chain {
         };
         // No subscriber is fine.
         let _ = self.events.send(Arc::new(event));
+        Ok(sealed)
+    }
+
+    /// Makes the canonical block `hash`, an ancestor of the head, the head
+    /// again and forgets the canonical blocks after it (dev chains:
+    /// `evm_revert`). One store commit; the forgotten blocks stay readable
+    /// by hash, their transactions are no longer indexed.
+    pub fn rewind_to(&self, hash: H256) -> Result<Arc<SealedHeader>> {
+        let _w = self.write_lock.lock();
+        let target = read_header(&self.store, hash)?;
+        if self.store.canonical_hash(target.header.number)? != Some(hash) {
+            return Err(ChainError::Missing { what: "canonical block", key: hash });
+        }
+        let head = self.head();
+        let mut batch = WriteBatch::new();
+        for number in target.header.number + 1..=head.header.number {
+            if let Some(forgotten) = self.store.canonical_hash(number)? {
+                for tx in self.body(forgotten)?.unwrap_or_default() {
+                    batch.delete_tx_location(tx.hash());
+                }
+            }
+            batch.delete_canonical(number);
+        }
+        batch.set_head(hash);
+        self.store.commit(batch)?;
+        self.durability.dirty.store(true, Ordering::Release);
+        let sealed = Arc::new(target);
+        *self.head.write() = sealed.clone();
+        info!(target: TARGET, number = sealed.header.number, ?hash, "rewound the head");
         Ok(sealed)
     }
 

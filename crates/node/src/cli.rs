@@ -1,12 +1,15 @@
 //! The command line of the `basalt` binary (clap derive).
 //!
 //! ```text
+//! basalt dev [--port 8545] [--host 127.0.0.1] [--chain-id 31337] [--accounts 10]
+//!            [--balance 10000] [--mnemonic "..."] [--block-time N] [--no-mining] [--datadir DIR]
+//! basalt node --genesis FILE --datadir DIR [--port 8545] [--host 127.0.0.1] [--block-time N]
 //! basalt contract build <CRATE_DIR> --out <DIR> [--wasm-opt z|s|3] [--locked]
 //! ```
 //!
-//! One subcommand group per concern; the node itself (`basalt dev`,
-//! `basalt node ...`) joins [`Command`] as it is built.
+//! One subcommand group per concern.
 
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
@@ -25,9 +28,76 @@ pub struct Cli {
 /// The top-level subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Run a development chain: instant mining, funded dev accounts with
+    /// their keys, a temporary datadir unless `--datadir` is given.
+    Dev(DevArgs),
+    /// Run a persistent node from a genesis file; a restart continues from
+    /// the stored head.
+    Node(NodeArgs),
     /// Build and inspect contracts.
     #[command(subcommand)]
     Contract(ContractCommand),
+}
+
+/// Where the JSON-RPC server listens.
+#[derive(Debug, Args, Clone)]
+pub struct RpcArgs {
+    /// JSON-RPC port (HTTP and WebSocket); 0 picks a free one.
+    #[arg(long, short, default_value_t = 8545)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: IpAddr,
+    /// Accept legacy transactions without EIP-155 replay protection over RPC
+    /// (refused by default, as geth does).
+    #[arg(long)]
+    pub allow_unprotected_txs: bool,
+}
+
+/// Arguments of `basalt dev`.
+#[derive(Debug, Args)]
+pub struct DevArgs {
+    /// Where the RPC listens.
+    #[command(flatten)]
+    pub rpc: RpcArgs,
+    /// Chain id.
+    #[arg(long, default_value_t = 31337)]
+    pub chain_id: u64,
+    /// Number of funded dev accounts.
+    #[arg(long, short, default_value_t = 10)]
+    pub accounts: usize,
+    /// Balance of each dev account, in ETH.
+    #[arg(long, default_value_t = 10_000)]
+    pub balance: u64,
+    /// BIP-39 mnemonic of the dev accounts (keys on m/44'/60'/0'/0/i).
+    #[arg(long, short, default_value = crate::dev::DEFAULT_MNEMONIC)]
+    pub mnemonic: String,
+    /// Mine a block every N seconds instead of on every transaction (as anvil).
+    #[arg(long, short, value_name = "SECONDS")]
+    pub block_time: Option<u64>,
+    /// Do not mine on every transaction (mine with `evm_mine`, or `--block-time`).
+    #[arg(long)]
+    pub no_mining: bool,
+    /// Keep the chain in this directory (default: a temporary one, deleted on exit).
+    #[arg(long, value_name = "DIR")]
+    pub datadir: Option<PathBuf>,
+}
+
+/// Arguments of `basalt node`.
+#[derive(Debug, Args)]
+pub struct NodeArgs {
+    /// Where the RPC listens.
+    #[command(flatten)]
+    pub rpc: RpcArgs,
+    /// The genesis file (geth's format with Basalt's `config.consensus`).
+    #[arg(long, value_name = "FILE")]
+    pub genesis: PathBuf,
+    /// The node's database directory.
+    #[arg(long, value_name = "DIR")]
+    pub datadir: PathBuf,
+    /// Mine a block every N seconds (default: on every transaction).
+    #[arg(long, value_name = "SECONDS")]
+    pub block_time: Option<u64>,
 }
 
 /// `basalt contract ...`.
@@ -80,6 +150,20 @@ mod tests {
     }
 
     #[test]
+    fn parses_dev_and_node() {
+        let cli = Cli::try_parse_from(["basalt", "dev", "--port", "0", "--accounts", "3"]).unwrap();
+        let Command::Dev(args) = cli.command else { panic!("dev") };
+        assert_eq!(args.rpc.port, 0);
+        assert_eq!(args.accounts, 3);
+        assert_eq!(args.chain_id, 31337);
+        let cli = Cli::try_parse_from(["basalt", "node", "--genesis", "g.json", "--datadir", "d"])
+            .unwrap();
+        let Command::Node(args) = cli.command else { panic!("node") };
+        assert_eq!(args.rpc.port, 8545);
+        assert!(Cli::try_parse_from(["basalt", "node", "--datadir", "d"]).is_err());
+    }
+
+    #[test]
     fn parses_contract_build() {
         let cli = Cli::try_parse_from([
             "basalt",
@@ -92,7 +176,9 @@ mod tests {
             "z",
         ])
         .unwrap();
-        let Command::Contract(ContractCommand::Build(args)) = cli.command;
+        let Command::Contract(ContractCommand::Build(args)) = cli.command else {
+            panic!("parsed as contract build")
+        };
         let options = BuildOptions::from(args);
         assert_eq!(options.crate_dir, PathBuf::from("c/token"));
         assert_eq!(options.out_dir, PathBuf::from("out"));

@@ -6,9 +6,13 @@ use std::io::IsTerminal as _;
 use std::process::ExitCode;
 
 use anyhow::Context as _;
-use basalt_node::cli::{Cli, Command, ContractCommand};
+use basalt_node::cli::{Cli, Command, ContractCommand, DevArgs, NodeArgs};
 use basalt_node::contract_build::{build_contract, BuildOptions};
+use basalt_node::dev::{dev_keys, dev_spec};
+use basalt_node::service::{self, DevBanner, NodeConfig};
+use basalt_primitives::U256;
 use clap::Parser as _;
+use std::net::SocketAddr;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
@@ -35,6 +39,8 @@ fn init_logging() {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
+        Command::Dev(args) => run_dev(args),
+        Command::Node(args) => run_node(args),
         Command::Contract(ContractCommand::Build(args)) => {
             let options = BuildOptions::from(args);
             let built = build_contract(&options).with_context(|| {
@@ -45,4 +51,46 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn run_dev(args: DevArgs) -> anyhow::Result<()> {
+    let keys = dev_keys(&args.mnemonic, args.accounts)?;
+    let balance = U256::from(args.balance).saturating_mul(U256::exp10(18));
+    let spec = dev_spec(args.chain_id, &keys, balance);
+    // A temporary datadir lives until the node stops, then is deleted.
+    let (datadir, _temp) = match args.datadir {
+        Some(dir) => (dir, None),
+        None => {
+            let temp = tempfile::Builder::new()
+                .prefix("basalt-dev-")
+                .tempdir()
+                .context("creating a temporary datadir")?;
+            (temp.path().to_path_buf(), Some(temp))
+        }
+    };
+    service::run(NodeConfig {
+        spec,
+        datadir,
+        rpc_addr: SocketAddr::new(args.rpc.host, args.rpc.port),
+        allow_unprotected_txs: args.rpc.allow_unprotected_txs,
+        keys,
+        automine: !args.no_mining && args.block_time.is_none(),
+        block_time: args.block_time,
+        dev_banner: Some(DevBanner { mnemonic: args.mnemonic, balance }),
+    })
+}
+
+fn run_node(args: NodeArgs) -> anyhow::Result<()> {
+    let spec = basalt_chainspec::ChainSpec::from_file(&args.genesis)
+        .with_context(|| format!("reading the genesis file {}", args.genesis.display()))?;
+    service::run(NodeConfig {
+        spec,
+        datadir: args.datadir,
+        rpc_addr: SocketAddr::new(args.rpc.host, args.rpc.port),
+        allow_unprotected_txs: args.rpc.allow_unprotected_txs,
+        keys: Vec::new(),
+        automine: args.block_time.is_none(),
+        block_time: args.block_time,
+        dev_banner: None,
+    })
 }

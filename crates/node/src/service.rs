@@ -1,0 +1,210 @@
+//! Running a node: open the chain on a datadir, start the pool, the miner
+//! and the JSON-RPC server, wait for SIGINT/SIGTERM, shut down cleanly.
+//!
+//! ```text
+//!  Store::open(datadir/db) ─► Chain::open(spec, Vm) ─► TxPool ─► Miner thread (64 MiB+ stack)
+//!                                                             ─► RPC server (tokio, 2 workers)
+//!  signal ─► stop RPC ─► stop miner ─► Chain::flush ─► exit
+//! ```
+
+use anyhow::Context as _;
+use basalt_chain::Chain;
+use basalt_chainspec::ChainSpec;
+use basalt_primitives::{secret_key_to_address, SigningKey, UnprotectedPolicy, U256};
+use basalt_rpc::{start_server, DevAccounts, RpcConfig, RpcContext, ServerLimits};
+use basalt_store::Store;
+use basalt_txpool::{PoolConfig, TxPool};
+use basalt_vm::{Vm, VmConfig};
+use parking_lot::Mutex;
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tracing::info;
+
+use crate::miner::Miner;
+
+const TARGET: &str = "basalt::node";
+
+/// How to run a node.
+#[derive(Debug)]
+pub struct NodeConfig {
+    /// The chain.
+    pub spec: ChainSpec,
+    /// Where the database lives.
+    pub datadir: PathBuf,
+    /// Where the RPC listens (port 0 picks one).
+    pub rpc_addr: SocketAddr,
+    /// Keys the node signs with (dev accounts).
+    pub keys: Vec<SigningKey>,
+    /// Mine on every transaction.
+    pub automine: bool,
+    /// Mine every N seconds.
+    pub block_time: Option<u64>,
+    /// Accept pre-EIP-155 transactions over RPC.
+    pub allow_unprotected_txs: bool,
+    /// Print anvil's start-up banner (accounts, keys) on standard output.
+    pub dev_banner: Option<DevBanner>,
+}
+
+/// What `basalt dev` prints at start.
+#[derive(Debug, Clone)]
+pub struct DevBanner {
+    /// The mnemonic the keys come from.
+    pub mnemonic: String,
+    /// Each account's balance.
+    pub balance: U256,
+}
+
+/// Runs the node until SIGINT or SIGTERM.
+pub fn run(config: NodeConfig) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("basalt-rpc")
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(run_async(config))
+}
+
+async fn run_async(config: NodeConfig) -> anyhow::Result<()> {
+    let started = std::time::Instant::now();
+    std::fs::create_dir_all(&config.datadir)
+        .with_context(|| format!("creating the datadir {}", config.datadir.display()))?;
+    let store = Arc::new(
+        Store::open(config.datadir.join("db"))
+            .with_context(|| format!("opening the database in {}", config.datadir.display()))?,
+    );
+    let vm = Vm::new(VmConfig {
+        artifact_dir: Some(config.datadir.join("modules")),
+        ..VmConfig::default()
+    })
+    .context("building the VM")?;
+    let chain_id = config.spec.chain_id;
+    let gas_limit = config.spec.genesis.gas_limit;
+    let chain = Arc::new(Chain::open(store, config.spec, vm).context("opening the chain")?);
+    let pool = Arc::new(Mutex::new(TxPool::new(PoolConfig::new(chain_id, gas_limit))));
+
+    let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let miner =
+        Miner::start(chain.clone(), pool.clone(), config.automine, config.block_time, move || {
+            let _ = fatal_tx.send(());
+        })
+        .context("starting the miner thread")?;
+
+    let ctx = Arc::new(RpcContext::new(
+        chain.clone(),
+        pool,
+        Arc::new(miner.handle()),
+        DevAccounts::new(config.keys.clone()),
+        RpcConfig {
+            unprotected: if config.allow_unprotected_txs {
+                UnprotectedPolicy::Accept
+            } else {
+                UnprotectedPolicy::Reject
+            },
+            ..RpcConfig::new(chain_id)
+        },
+    ));
+    let (local, server) = start_server(ctx, config.rpc_addr, &ServerLimits::default())
+        .await
+        .with_context(|| format!("starting the JSON-RPC server on {}", config.rpc_addr))?;
+    if let Some(banner) = &config.dev_banner {
+        print_banner(banner, &config.keys, &chain, local);
+    } else {
+        print_listening(local);
+    }
+    info!(
+        target: TARGET,
+        %local,
+        chain_id,
+        head = chain.head().header.number,
+        ms = started.elapsed().as_millis() as u64,
+        "node started"
+    );
+
+    let reason = tokio::select! {
+        s = shutdown_signal() => s,
+        _ = fatal_rx.recv() => "block production failed",
+    };
+    info!(target: TARGET, reason, "shutting down");
+    let _ = server.stop();
+    server.stopped().await;
+    tokio::task::spawn_blocking(move || miner.stop()).await.context("stopping the miner")?;
+    chain.flush();
+    info!(target: TARGET, head = chain.head().header.number, "chain flushed; bye");
+    Ok(())
+}
+
+async fn shutdown_signal() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => tokio::select! {
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+                _ = term.recv() => "SIGTERM",
+            },
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
+}
+
+fn print_listening(local: SocketAddr) {
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "Listening on {local}");
+    let _ = out.flush();
+}
+
+fn format_ether(wei: U256) -> String {
+    let unit = U256::exp10(18);
+    let whole = wei / unit;
+    let frac = wei % unit;
+    if frac.is_zero() {
+        whole.to_string()
+    } else {
+        let digits = format!("{:018}", frac.as_u128());
+        format!("{whole}.{}", digits.trim_end_matches('0'))
+    }
+}
+
+fn print_banner(banner: &DevBanner, keys: &[SigningKey], chain: &Chain, local: SocketAddr) {
+    let head = chain.head();
+    let mut s = String::new();
+    s.push_str("\nbasalt dev: a development chain with WebAssembly contracts\n\n");
+    s.push_str("Available Accounts\n==================\n\n");
+    for (i, key) in keys.iter().enumerate() {
+        s.push_str(&format!(
+            "({i}) {:?} ({} ETH)\n",
+            secret_key_to_address(key),
+            format_ether(banner.balance)
+        ));
+    }
+    s.push_str("\nPrivate Keys\n==================\n\n");
+    for (i, key) in keys.iter().enumerate() {
+        s.push_str(&format!("({i}) 0x{}\n", hex::encode(key.to_bytes())));
+    }
+    s.push_str(&format!(
+        "\nWallet\n==================\nMnemonic:          {}\nDerivation path:   m/44'/60'/0'/0/\n\n",
+        banner.mnemonic
+    ));
+    s.push_str(&format!("Chain ID\n==================\n\n{}\n\n", chain.spec().chain_id));
+    s.push_str(&format!(
+        "Base Fee\n==================\n\n{}\n\n",
+        head.header.base_fee_per_gas.unwrap_or_default()
+    ));
+    s.push_str(&format!("Gas Limit\n==================\n\n{}\n\n", head.header.gas_limit));
+    s.push_str(&format!("RPC URL: http://{local} (WebSocket: ws://{local})\n"));
+    s.push_str(&format!("Listening on {local}\n"));
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(s.as_bytes());
+    let _ = out.flush();
+}

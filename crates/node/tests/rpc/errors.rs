@@ -1,0 +1,104 @@
+//! Refused transactions: each error's code and message, and no state change.
+
+use crate::harness::*;
+use basalt_primitives::{
+    sign_transaction, signing_key_from_bytes, SignedTransaction, Transaction, TxKind, TxLegacy,
+    SECP256K1_HALF_N, U256,
+};
+use serde_json::json;
+
+#[test]
+fn refused_transactions_change_nothing() {
+    let node = DevNode::start();
+    let to = Some(addr(DEV_ADDR_1));
+    let first = node.send_raw(&eip1559(0, to, U256::one(), vec![], 21_000));
+    assert_eq!(node.receipt(&first)["status"], "0x1");
+    let balance = node.balance(DEV_ADDR_0);
+    let head = node.block_number();
+
+    let send = |raw: Vec<u8>| node.error("eth_sendRawTransaction", json!([hex0x(&raw)]));
+
+    // Nonce too low.
+    let e = send(eip1559(0, to, U256::from(2u64), vec![], 21_000));
+    assert_eq!(e["code"], -32000);
+    assert!(e["message"].as_str().unwrap().starts_with("nonce too low"), "{e}");
+
+    // Wrong chain id.
+    let e = send(eip1559_for(1, &key0(), 1, to, U256::one(), vec![], 21_000));
+    assert_eq!(e["code"], -32000);
+    assert!(e["message"].as_str().unwrap().starts_with("invalid chain id for signer"), "{e}");
+
+    // Insufficient funds: an empty account sends.
+    let poor = signing_key_from_bytes(&[7u8; 32]).unwrap();
+    let e = send(eip1559_for(CHAIN_ID, &poor, 0, to, U256::one(), vec![], 21_000));
+    assert_eq!(e["code"], -32000);
+    assert!(
+        e["message"].as_str().unwrap().starts_with("insufficient funds for gas * price + value"),
+        "{e}"
+    );
+
+    // Bad signature: s above n/2.
+    let signed = SignedTransaction::decode_network(&eip1559(1, to, U256::one(), vec![], 21_000));
+    let (tx, mut signature) = signed.unwrap().into_parts();
+    signature.s = SECP256K1_HALF_N + U256::one();
+    let e = send(SignedTransaction::new(tx, signature).encode_network());
+    assert_eq!(e["code"], -32000);
+    assert!(
+        e["message"].as_str().unwrap().starts_with("invalid transaction v, r, s values"),
+        "{e}"
+    );
+
+    // Malformed RLP.
+    let e = send(vec![0x02, 0xf8, 0x01]);
+    assert_eq!(e["code"], -32700);
+    assert!(e["message"].as_str().unwrap().starts_with("failed to decode transaction"), "{e}");
+    let e = node.error("eth_sendRawTransaction", json!(["0xzz"]));
+    assert_eq!(e["code"], -32602);
+
+    // Intrinsic gas too low.
+    let e = send(eip1559(1, to, U256::one(), vec![], 20_000));
+    assert_eq!(e["code"], -32000);
+    assert!(e["message"].as_str().unwrap().starts_with("intrinsic gas too low"), "{e}");
+
+    assert_eq!(node.balance(DEV_ADDR_0), balance);
+    assert_eq!(node.nonce(DEV_ADDR_0), 1);
+    assert_eq!(node.block_number(), head);
+    assert_eq!(node.call("txpool_status", json!([])), json!({"pending": "0x0", "queued": "0x0"}));
+
+    // Replacement underpriced (automine off keeps the first in the pool).
+    node.call("evm_setAutomine", json!([false]));
+    node.send_raw(&eip1559(1, to, U256::one(), vec![], 21_000));
+    let e = send(eip1559(1, to, U256::from(2u64), vec![], 21_000));
+    assert_eq!(
+        (e["code"].clone(), e["message"].clone()),
+        (json!(-32000), json!("replacement transaction underpriced"))
+    );
+}
+
+#[test]
+fn unprotected_legacy_transactions_follow_the_policy() {
+    let unprotected = |nonce: u64| {
+        let tx = TxLegacy {
+            chain_id: None,
+            nonce,
+            gas_price: gwei(10),
+            gas_limit: 21_000,
+            to: TxKind::Call(addr(DEV_ADDR_1)),
+            value: U256::one(),
+            input: vec![],
+        };
+        hex0x(&sign_transaction(Transaction::Legacy(tx), &key0()).unwrap().encode_network())
+    };
+    let node = DevNode::start();
+    let e = node.error("eth_sendRawTransaction", json!([unprotected(0)]));
+    assert_eq!(e["code"], -32000);
+    assert_eq!(e["message"], "only replay-protected (EIP-155) transactions allowed over RPC");
+    drop(node);
+    let node = DevNode::start_with(&["--allow-unprotected-txs"]);
+    let hash = node.call("eth_sendRawTransaction", json!([unprotected(0)]));
+    let receipt = node.receipt(hash.as_str().unwrap());
+    assert_eq!((receipt["status"].clone(), receipt["type"].clone()), (json!("0x1"), json!("0x0")));
+    let tx = node.call("eth_getTransactionByHash", json!([hash]));
+    assert_eq!(tx["v"], "0x1b");
+    assert!(tx.get("chainId").is_none());
+}
