@@ -156,8 +156,17 @@ fn call<H: Host + 'static>(
         Ok(compiled) => compiled,
         Err(reason) => return (host, Err(VmError::StoredCode { code_hash, reason })),
     };
-    let (mut host, outcome) =
+    let (host, outcome) =
         run_frame(shared, host, env, &compiled, Entry::Call, ctx, msg.data, gas_limit, stack_left);
+    settle(host, checkpoint, outcome)
+}
+
+/// Ends a frame's checkpoint: kept on success, undone otherwise.
+fn settle<H: Host>(
+    mut host: H,
+    checkpoint: H::Checkpoint,
+    outcome: Result<Outcome, VmError>,
+) -> (H, Result<Outcome, VmError>) {
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(e) => return (host, Err(e)),
@@ -230,16 +239,8 @@ fn create<H: Host + 'static>(
     host_try!(host, host.set_nonce(address, 1));
     host_try!(host, host.transfer(msg.caller, address, msg.value));
 
-    let (mut host, outcome) =
-        deploy(shared, host, env, &msg, address, depth, gas_limit, stack_left);
-    let outcome = match outcome {
-        Ok(outcome) => outcome,
-        Err(e) => return (host, Err(e)),
-    };
-    let settled =
-        if outcome.status.is_success() { host.commit(checkpoint) } else { host.revert(checkpoint) };
-    host_try!(host, settled);
-    (host, Ok(outcome))
+    let (host, outcome) = deploy(shared, host, env, &msg, address, depth, gas_limit, stack_left);
+    settle(host, checkpoint, outcome)
 }
 
 /// The create's work after the account exists: validate, compile, run the
