@@ -6,8 +6,11 @@
 
 mod basics;
 mod cast;
+mod clients;
 mod errors;
 mod harness;
+mod kill;
 mod logs;
 mod persistence;
+mod proof;
 mod transactions;

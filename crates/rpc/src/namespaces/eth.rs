@@ -795,23 +795,30 @@ impl EthApiServer for EthApi {
 
     fn new_filter(&self, filter: FilterSpec) -> RpcResult<U256> {
         let head = self.ctx.chain.head().header.number;
-        let (next, to) = if filter.block_hash.is_some() {
+        let (start, next, to) = if filter.block_hash.is_some() {
             let (n, _) = self.spec_range(&filter)?;
-            (n, Some(n))
+            (n, n, Some(n))
         } else {
-            let next = match filter.from_block {
-                None | Some(BlockId::Latest) | Some(BlockId::Pending) => head,
-                Some(id) => self.ctx.block_number(id)?,
+            // No `fromBlock`: changes are future logs only (geth, anvil);
+            // ethers' `contract.on` over HTTP relies on it. An explicit
+            // "latest" includes the head block, as anvil does.
+            let (start, next) = match filter.from_block {
+                None => (head, head + 1),
+                Some(BlockId::Latest) | Some(BlockId::Pending) => (head, head),
+                Some(id) => {
+                    let n = self.ctx.block_number(id)?;
+                    (n, n)
+                }
             };
             let to = match filter.to_block {
                 None | Some(BlockId::Latest) | Some(BlockId::Pending) => None,
                 Some(id) => Some(self.ctx.block_number(id)?),
             };
-            (next, to)
+            (start, next, to)
         };
         self.ctx
             .filters
-            .install(FilterKind::Logs { spec: filter, start: next, next, to })
+            .install(FilterKind::Logs { spec: filter, start, next, to })
             .ok_or_else(|| RpcError::LimitExceeded("too many filters".into()))
     }
 
