@@ -31,7 +31,7 @@ fn have(program: &str, arg: &str) -> bool {
 /// The Token artifact: `$BASALT_CONTRACTS/Token.json`, else the default
 /// folder of `scripts/test.sh`, built there with `basalt contract build` if
 /// missing.
-fn token_artifact() -> PathBuf {
+pub(crate) fn token_artifact() -> PathBuf {
     let dir = std::env::var_os("BASALT_CONTRACTS").map(PathBuf::from).unwrap_or_else(|| {
         std::env::var_os("CARGO_TARGET_DIR")
             .map(PathBuf::from)

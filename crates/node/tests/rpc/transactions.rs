@@ -97,6 +97,52 @@ fn dev_accounts_sign_and_send() {
     assert_eq!(e["code"], -32000);
 }
 
+/// EIP-712's "Ether Mail" example on chain 31337, signed by dev key 0. The
+/// expected signature comes from Python eth-account 0.13.7
+/// (`Account.sign_message(encode_typed_data(full_message=...), key)`), an
+/// independent implementation.
+#[test]
+fn sign_typed_data_v4_matches_eth_account() {
+    let node = DevNode::start();
+    let typed = json!({
+        "types": {
+            "EIP712Domain": [
+                {"name": "name", "type": "string"}, {"name": "version", "type": "string"},
+                {"name": "chainId", "type": "uint256"}, {"name": "verifyingContract", "type": "address"}
+            ],
+            "Person": [{"name": "name", "type": "string"}, {"name": "wallet", "type": "address"}],
+            "Mail": [
+                {"name": "from", "type": "Person"}, {"name": "to", "type": "Person"},
+                {"name": "contents", "type": "string"}
+            ]
+        },
+        "primaryType": "Mail",
+        "domain": {
+            "name": "Ether Mail", "version": "1", "chainId": 31337,
+            "verifyingContract": "0xCcCCccccCCCCcCCCCCCcCcCccCcCCCcCcccccccC"
+        },
+        "message": {
+            "from": {"name": "Cow", "wallet": "0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826"},
+            "to": {"name": "Bob", "wallet": "0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB"},
+            "contents": "Hello, Bob!"
+        }
+    });
+    let expected = "0x24ae9e0b806e0bc1d541919b88159410c20a8e4dda57c15f53df6e190ca0f7f90d7cfe1fcc138c38b9e5d20020659dc73e713449aa617e139389b463fab629a61c";
+    assert_eq!(node.call("eth_signTypedData_v4", json!([DEV_ADDR_0, typed])), expected);
+    // Wallet libraries send the object as a JSON string.
+    assert_eq!(node.call("eth_signTypedData_v4", json!([DEV_ADDR_0, typed.to_string()])), expected);
+    // Malformed typed data is invalid params; an unknown account is refused.
+    assert_eq!(
+        node.error("eth_signTypedData_v4", json!([DEV_ADDR_0, {"types": 1}]))["code"],
+        -32602
+    );
+    let e = node.error(
+        "eth_signTypedData_v4",
+        json!(["0x0000000000000000000000000000000000000001", typed]),
+    );
+    assert_eq!(e["code"], -32000);
+}
+
 #[test]
 fn without_automine_transactions_wait_in_the_pool() {
     let node = DevNode::start_with(&["--no-mining"]);

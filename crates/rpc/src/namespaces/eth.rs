@@ -110,6 +110,11 @@ pub trait EthApi {
     /// EIP-191 signature of `message` by a node key.
     #[method(name = "sign")]
     fn sign(&self, address: Address, message: Bytes) -> RpcResult<Bytes>;
+
+    /// EIP-712 typed data signed by a node-held key (the object, or the
+    /// object as a JSON string, as ethers and viem send it).
+    #[method(name = "signTypedData_v4")]
+    fn sign_typed_data_v4(&self, address: Address, data: serde_json::Value) -> RpcResult<Bytes>;
     /// A block by number.
     #[method(name = "getBlockByNumber")]
     async fn block_by_number(
@@ -710,6 +715,10 @@ impl EthApiServer for EthApi {
 
     fn sign(&self, address: Address, message: Bytes) -> RpcResult<Bytes> {
         Ok(Bytes(self.ctx.accounts.sign_message(address, &message.0)?))
+    }
+
+    fn sign_typed_data_v4(&self, address: Address, data: serde_json::Value) -> RpcResult<Bytes> {
+        Ok(Bytes(self.ctx.accounts.sign_typed_data(address, &data)?))
     }
 
     async fn block_by_number(
