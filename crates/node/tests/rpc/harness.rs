@@ -187,6 +187,14 @@ impl DevNode {
     }
 }
 
+impl DevNode {
+    /// SIGKILL (no shutdown at all), and waits for the process to be gone.
+    pub fn kill9(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+}
+
 impl Drop for DevNode {
     fn drop(&mut self) {
         if let Ok(Some(_)) = self.child.try_wait() {

@@ -6,124 +6,26 @@
 use crate::harness::*;
 use basalt_primitives::U256;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const GENESIS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../genesis/dev.json");
 
-/// `basalt node` on a datadir, which the test kills with SIGKILL (dropping
-/// it kills it too).
-struct Node {
-    child: Child,
-    addr: SocketAddr,
+/// `basalt node` on `datadir`, through the shared harness.
+fn start(datadir: &Path) -> DevNode {
+    let dir = datadir.to_str().expect("temp dirs are UTF-8");
+    DevNode::spawn(&["node", "--genesis", GENESIS, "--datadir", dir, "--port", "0"])
 }
 
-impl Node {
-    fn start(datadir: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_basalt"))
-            .args(["node", "--genesis", GENESIS, "--datadir"])
-            .arg(datadir)
-            .args(["--port", "0"])
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("basalt starts");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if let Some(addr) = line.strip_prefix("Listening on ") {
-                    let _ = tx.send(addr.trim().to_owned());
-                }
-            }
-        });
-        match rx.recv_timeout(Duration::from_secs(30)) {
-            Ok(a) => Self { child, addr: a.parse().unwrap() },
-            Err(_) => {
-                let _ = child.kill();
-                let status = child.wait().unwrap();
-                panic!("basalt node did not start on {} ({status})", datadir.display());
-            }
-        }
-    }
-
-    /// SIGKILL, and waits for the process to be gone.
-    fn kill9(mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
-    }
-
-    fn call(&self, method: &str, params: Value) -> Value {
-        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
-        let body = body.to_string();
-        let mut stream = TcpStream::connect(self.addr).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        write!(
-            stream,
-            "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
-            self.addr,
-            body.len(),
-            body
-        )
-        .unwrap();
-        let mut raw = String::new();
-        stream.read_to_string(&mut raw).unwrap();
-        let (head, payload) = raw.split_once("\r\n\r\n").unwrap();
-        assert!(
-            !head.to_ascii_lowercase().contains("transfer-encoding: chunked"),
-            "chunked answer: {head}"
-        );
-        let response: Value =
-            serde_json::from_str(payload).unwrap_or_else(|e| panic!("{e}: {head}\n{payload}"));
-        assert!(response.get("error").is_none(), "{method}: {response}");
-        response["result"].clone()
-    }
-
-    fn send(&self, raw: &[u8]) -> String {
-        self.call("eth_sendRawTransaction", json!([hex0x(raw)])).as_str().unwrap().to_owned()
-    }
-
-    fn receipt(&self, hash: &str) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let r = self.call("eth_getTransactionReceipt", json!([hash]));
-            if !r.is_null() {
-                return r;
-            }
-            assert!(Instant::now() < deadline, "no receipt for {hash}");
-            std::thread::sleep(Duration::from_millis(10));
-        }
-    }
-
-    fn head(&self) -> Value {
-        self.call("eth_getBlockByNumber", json!(["latest", false]))
-    }
-
-    fn nonce(&self, who: &str) -> u64 {
-        quantity(&self.call("eth_getTransactionCount", json!([who, "latest"])))
-    }
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
-        }
-    }
+fn head(node: &DevNode) -> Value {
+    node.call("eth_getBlockByNumber", json!(["latest", false]))
 }
 
 const FRESH: &str = "0x00000000000000000000000000000000000beef0";
 
 /// Everything a restart must give back about the chain so far.
-fn snapshot(node: &Node, hashes: &[String], contract: &str) -> Value {
-    let head = node.head();
+fn snapshot(node: &DevNode, hashes: &[String], contract: &str) -> Value {
+    let head = head(node);
     let blocks: Vec<Value> = (0..=quantity(&head["number"]))
         .map(|n| node.call("eth_getBlockByNumber", json!([format!("{n:#x}"), true])))
         .collect();
@@ -151,8 +53,8 @@ fn sigkill_keeps_every_block_served_a_second_before_and_never_half_a_block() {
     let datadir = dir.path().join("data");
 
     // Round 1: several blocks, a quiet second, then SIGKILL.
-    let node = Node::start(&datadir);
-    let deploy = node.send(&eip1559(0, None, U256::zero(), log_contract(), 5_000_000));
+    let node = start(&datadir);
+    let deploy = node.send_raw(&eip1559(0, None, U256::zero(), log_contract(), 5_000_000));
     let receipt = node.receipt(&deploy);
     assert_eq!(receipt["status"], "0x1", "{receipt}");
     let contract = receipt["contractAddress"].as_str().unwrap().to_owned();
@@ -169,7 +71,7 @@ fn sigkill_keeps_every_block_served_a_second_before_and_never_half_a_block() {
             4 => eip1559(nonce, Some(addr(FRESH)), U256::from(1_000_000u64), vec![], 21_000),
             _ => eip1559(nonce, Some(addr(DEV_ADDR_1)), U256::from(nonce * 1000), vec![], 21_000),
         };
-        let hash = node.send(&raw);
+        let hash = node.send_raw(&raw);
         assert_eq!(node.receipt(&hash)["status"], "0x1");
         hashes.push(hash);
     }
@@ -179,7 +81,7 @@ fn sigkill_keeps_every_block_served_a_second_before_and_never_half_a_block() {
     std::thread::sleep(Duration::from_millis(1500));
     node.kill9();
 
-    let node = Node::start(&datadir);
+    let node = start(&datadir);
     let after = snapshot(&node, &hashes, &contract);
     for key in ["head", "blocks", "receipts", "balances", "nonce", "code", "logs", "contractLogs"] {
         assert_eq!(after[key], before[key], "{key} differs after SIGKILL");
@@ -190,20 +92,20 @@ fn sigkill_keeps_every_block_served_a_second_before_and_never_half_a_block() {
     let mut node = node;
     let (mut kept, mut lost) = (0, 0);
     for round in 0..6u64 {
-        let old_head = node.head();
+        let old_head = head(&node);
         let nonce = node.nonce(DEV_ADDR_0);
         let raw = if round % 2 == 0 {
             eip1559(nonce, Some(addr(FRESH)), U256::from(1 + round), vec![], 21_000)
         } else {
             eip1559(nonce, Some(addr(&contract)), U256::zero(), vec![0xbb, round as u8], 200_000)
         };
-        let hash = node.send(&raw);
+        let hash = node.send_raw(&raw);
         let served = node.receipt(&hash);
         let fresh_balance = node.call("eth_getBalance", json!([FRESH, "latest"]));
         node.kill9();
 
-        node = Node::start(&datadir);
-        let head = node.head();
+        node = start(&datadir);
+        let head = head(&node);
         let old_number = quantity(&old_head["number"]);
         let number = quantity(&head["number"]);
         if number == old_number {
@@ -240,8 +142,8 @@ fn sigkill_keeps_every_block_served_a_second_before_and_never_half_a_block() {
     eprintln!("quick SIGKILL rounds: {kept} blocks kept, {lost} lost whole");
     // It goes on from there.
     let nonce = node.nonce(DEV_ADDR_0);
-    let hash = node.send(&eip1559(nonce, Some(addr(DEV_ADDR_1)), U256::one(), vec![], 21_000));
-    let head = quantity(&node.head()["number"]);
+    let hash = node.send_raw(&eip1559(nonce, Some(addr(DEV_ADDR_1)), U256::one(), vec![], 21_000));
+    let head = quantity(&head(&node)["number"]);
     assert_eq!(quantity(&node.receipt(&hash)["blockNumber"]), head);
     node.kill9();
 }
