@@ -33,17 +33,24 @@ for dir in contracts/*/; do
 done
 
 echo "== cargo test"
-cargo test --workspace --locked -- --nocapture 2>&1 | tee "${TMPDIR:-/tmp}/basalt-test.log" | grep -vE '^\s*$' | grep -E '^(test |running|test result|     Running|[A-Za-z]+/.*: [0-9]+ cases|failures|---- )|panicked' || true
-# tee hides cargo's exit status from `set -e`: take it from the pipeline.
+# The filters after tee fail when nothing matches, and with pipefail a failing
+# cargo fails the whole pipeline: take cargo's own status from PIPESTATUS, with
+# errexit off so the script gets to read it. --no-fail-fast runs every test
+# binary, so one failure does not hide others.
+set +e
+cargo test --workspace --locked --no-fail-fast -- --nocapture 2>&1 | tee "${TMPDIR:-/tmp}/basalt-test.log" | grep -vE '^\s*$' | grep -E '^(test |running|test result|     Running|[A-Za-z]+/.*: [0-9]+ cases|failures|---- )|panicked'
 status=${PIPESTATUS[0]}
+set -e
 if [ "$status" -ne 0 ]; then
   echo "cargo test failed (full log: ${TMPDIR:-/tmp}/basalt-test.log)" >&2
   tail -n 60 "${TMPDIR:-/tmp}/basalt-test.log" >&2
   exit "$status"
 fi
 echo "== contracts/ host tests (the SDK's native test world)"
-(cd contracts && cargo test --locked 2>&1) | tee "${TMPDIR:-/tmp}/basalt-contracts-test.log" | grep -E '^(test result|failures|---- )|panicked' || true
+set +e
+(cd contracts && cargo test --locked --no-fail-fast 2>&1) | tee "${TMPDIR:-/tmp}/basalt-contracts-test.log" | grep -E '^(test result|failures|---- )|panicked'
 status=${PIPESTATUS[0]}
+set -e
 if [ "$status" -ne 0 ]; then
   echo "contracts/ tests failed (full log: ${TMPDIR:-/tmp}/basalt-contracts-test.log)" >&2
   tail -n 60 "${TMPDIR:-/tmp}/basalt-contracts-test.log" >&2
