@@ -5,8 +5,9 @@
 use crate::error::{BlockError, ChainError, Result};
 use crate::stored::{decode_body, decode_receipts, encode_body, encode_receipts, StoredReceipt};
 use basalt_chainspec::ChainSpec;
+use basalt_consensus::{fork_choice_better, ConsensusError, Engine, EpochInputs, StakeSource};
 use basalt_executor::{
-    build_genesis, next_base_fee, transactions_root, BlockExecutor, ExecutedTx, TxError,
+    build_genesis_for, next_base_fee, transactions_root, BlockExecutor, ExecutedTx, TxError,
 };
 use basalt_primitives::{
     rlp, Address, Block, Bloom, Header, Log, SignedTransaction, EMPTY_OMMERS_HASH, H256, U256,
@@ -15,6 +16,7 @@ use basalt_state::{JournaledState, StateReader};
 use basalt_store::{Store, TxLocation, WriteBatch};
 use basalt_vm::{BlockEnv, Vm};
 use parking_lot::{Mutex, RwLock};
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -35,6 +37,14 @@ pub type ChainState = JournaledState<Arc<Store>>;
 /// committed more than `FLUSH_INTERVAL` (+ a flush, ~10 ms) before a crash
 /// survives it; anything later may be lost whole, never half.
 pub const FLUSH_INTERVAL: Duration = Duration::from_millis(400);
+
+/// How far behind the head a new block may branch off: a block whose parent is
+/// more than this many blocks below the head is rejected as too old. Bounds the
+/// work of a reorg and the side branches worth keeping.
+pub const MAX_REORG_DEPTH: u64 = 1024;
+
+/// Most blocks kept while waiting for their parent.
+pub const MAX_ORPHANS: usize = 1024;
 
 /// A header with its hash.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -62,6 +72,29 @@ pub struct NewBlock {
     pub transactions: Vec<H256>,
     /// Its receipts.
     pub receipts: Vec<StoredReceipt>,
+    /// `true` when the block just left the canonical chain (a reorg or a
+    /// rewind): subscribers report its logs again with `removed: true`.
+    /// Removed blocks are announced newest first, before the blocks that
+    /// replace them (oldest first).
+    pub removed: bool,
+}
+
+/// What [`Chain::import_block`] did.
+#[derive(Debug, Default)]
+pub struct ImportOutcome {
+    /// The block was already stored; nothing changed.
+    pub known: bool,
+    /// The block's parent is unknown: it is kept (bounded, see [`MAX_ORPHANS`])
+    /// and imported when the parent arrives. Its ancestors should be fetched.
+    pub orphan: bool,
+    /// Blocks stored by this call, in order: the block and any kept orphans it
+    /// let in.
+    pub stored: Vec<Arc<SealedHeader>>,
+    /// The new canonical head, if the call moved it.
+    pub new_head: Option<Arc<SealedHeader>>,
+    /// Transactions of blocks that left the canonical chain and are not in the
+    /// new one: they belong in the pool again.
+    pub dropped: Vec<SignedTransaction>,
 }
 
 impl NewBlock {
@@ -135,7 +168,10 @@ pub struct Chain {
     store: Arc<Store>,
     spec: Arc<ChainSpec>,
     vm: Vm<ChainState>,
-    head: RwLock<Arc<SealedHeader>>,
+    engine: Arc<dyn Engine>,
+    /// The head and its total fork-choice weight.
+    head: RwLock<(Arc<SealedHeader>, U256)>,
+    orphans: Mutex<Orphans>,
     genesis_hash: H256,
     events: broadcast::Sender<Arc<NewBlock>>,
     /// Serialises writers (build/commit/import) so the head cannot move
@@ -147,7 +183,7 @@ pub struct Chain {
 
 impl std::fmt::Debug for Chain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Chain").field("head", &self.head.read().hash).finish_non_exhaustive()
+        f.debug_struct("Chain").field("head", &self.head.read().0.hash).finish_non_exhaustive()
     }
 }
 
@@ -155,7 +191,8 @@ impl Chain {
     /// Opens the chain in `store`: writes block 0 on an empty store, checks
     /// the genesis hash on an existing one, and continues from its head.
     pub fn open(store: Arc<Store>, spec: ChainSpec, vm: Vm<ChainState>) -> Result<Self> {
-        let genesis = build_genesis(&spec.genesis)?;
+        let engine = basalt_consensus::engine_for(&spec);
+        let genesis = build_genesis_for(&spec)?;
         let genesis_header = SealedHeader::new(genesis.header.clone());
         let head_hash = match store.genesis_hash()? {
             Some(stored) if stored != genesis_header.hash => {
@@ -170,11 +207,15 @@ impl Chain {
                 for (hash, code) in genesis.code {
                     batch.insert_code(hash, code);
                 }
+                for (hash, preimage) in genesis.preimages {
+                    batch.insert_preimage(hash, preimage);
+                }
                 let hash = genesis_header.hash;
                 batch.insert_header(hash, rlp::encode(&genesis_header.header).to_vec());
                 batch.insert_body(hash, encode_body(&[]));
                 batch.insert_receipts(hash, encode_receipts(&[]));
                 batch.set_canonical(genesis_header.header.number, hash);
+                batch.set_block_weight(hash, engine.weight(&genesis_header.header));
                 batch.set_head(hash);
                 batch.set_genesis_hash(hash);
                 store.commit(batch)?;
@@ -184,6 +225,9 @@ impl Chain {
             }
         };
         let head = read_header(&store, head_hash)?;
+        let head_weight = store
+            .block_weight(&head_hash)?
+            .ok_or(ChainError::Missing { what: "head weight", key: head_hash })?;
         info!(target: TARGET, number = head.header.number, hash = ?head.hash, "chain opened");
         let (events, _) = broadcast::channel(1024);
         let durability = Arc::new(Durability {
@@ -211,7 +255,9 @@ impl Chain {
             store,
             spec: Arc::new(spec),
             vm,
-            head: RwLock::new(Arc::new(head)),
+            engine,
+            head: RwLock::new((Arc::new(head), head_weight)),
+            orphans: Mutex::new(Orphans::default()),
             genesis_hash: genesis_header.hash,
             events,
             write_lock: Mutex::new(()),
@@ -242,7 +288,28 @@ impl Chain {
 
     /// The canonical head.
     pub fn head(&self) -> Arc<SealedHeader> {
-        self.head.read().clone()
+        self.head.read().0.clone()
+    }
+
+    /// The head's total fork-choice weight (total difficulty under proof of work).
+    pub fn head_weight(&self) -> U256 {
+        self.head.read().1
+    }
+
+    /// The consensus engine the genesis file chose.
+    pub fn engine(&self) -> &Arc<dyn Engine> {
+        &self.engine
+    }
+
+    /// The proof-of-stake inputs (validator set, seed) as the chain's state
+    /// gives them, for a proposer deciding whether a slot is its own.
+    pub fn stakes(&self) -> ChainStakes<'_> {
+        ChainStakes(self)
+    }
+
+    /// The total fork-choice weight of a stored block.
+    pub fn block_weight(&self, hash: H256) -> Result<Option<U256>> {
+        Ok(self.store.block_weight(&hash)?)
     }
 
     /// Subscribes to new canonical blocks.
@@ -261,6 +328,10 @@ impl Chain {
     }
 
     /// The block environment of a child of `parent`.
+    ///
+    /// `prevrandao` is the parent's `mix_hash` (its proof-of-work hash under
+    /// PoW, zero otherwise): known before the child is sealed, so the block
+    /// executes the same when built and when imported.
     pub fn child_env(&self, parent: &Header, timestamp: u64, coinbase: Address) -> BlockEnv {
         BlockEnv {
             number: parent.number + 1,
@@ -268,7 +339,7 @@ impl Chain {
             coinbase,
             gas_limit: parent.gas_limit,
             base_fee: self.child_base_fee(parent),
-            prevrandao: H256::zero(),
+            prevrandao: parent.mix_hash,
             chain_id: self.spec.chain_id,
         }
     }
@@ -298,6 +369,10 @@ impl Chain {
     /// (`anvil_setBalance` and the like). The patch lands in the block's
     /// state root, so peers re-executing the block would disagree with it:
     /// dev chains only.
+    ///
+    /// The header is [prepared](Engine::prepare) by the engine (difficulty)
+    /// but not sealed: a proof-of-work miner or a proof-of-stake proposer
+    /// seals `block.header` before [`commit_built`](Self::commit_built).
     pub fn build_block_with(
         &self,
         patch: impl FnOnce(&mut ChainState) -> basalt_state::Result<()>,
@@ -310,7 +385,18 @@ impl Chain {
             self.child_env(&parent.header, timestamp.max(parent.header.timestamp + 1), coinbase);
         let mut state = self.state_at(&parent.header);
         patch(&mut state)?;
-        let mut ex = BlockExecutor::new(self.vm.clone(), state, env.clone());
+        let mut header = Header {
+            parent_hash: parent.hash,
+            ommers_hash: EMPTY_OMMERS_HASH,
+            beneficiary: coinbase,
+            number: env.number,
+            gas_limit: env.gas_limit,
+            timestamp: env.timestamp,
+            base_fee_per_gas: Some(env.base_fee),
+            ..Header::default()
+        };
+        self.engine.prepare(&parent.header, &mut header).map_err(BlockError::Consensus)?;
+        let mut ex = self.block_executor(&parent.header, &header, state, env)?;
         let mut included = Vec::new();
         let mut rejected = Vec::new();
         for (tx, sender) in txs {
@@ -322,23 +408,11 @@ impl Chain {
         }
         let out = ex.finish();
         let (state_root, changes) = out.state.commit()?;
-        let header = Header {
-            parent_hash: parent.hash,
-            ommers_hash: EMPTY_OMMERS_HASH,
-            beneficiary: coinbase,
-            state_root,
-            transactions_root: transactions_root(&included),
-            receipts_root: out.receipts_root,
-            logs_bloom: out.logs_bloom,
-            difficulty: U256::zero(),
-            number: env.number,
-            gas_limit: env.gas_limit,
-            gas_used: out.gas_used,
-            timestamp: env.timestamp,
-            extra_data: Vec::new(),
-            base_fee_per_gas: Some(env.base_fee),
-            ..Header::default()
-        };
+        header.state_root = state_root;
+        header.transactions_root = transactions_root(&included);
+        header.receipts_root = out.receipts_root;
+        header.logs_bloom = out.logs_bloom;
+        header.gas_used = out.gas_used;
         Ok(BuiltBlock {
             block: Block { header, transactions: included },
             executed: out.executed,
@@ -347,35 +421,102 @@ impl Chain {
         })
     }
 
-    /// Commits a block built by [`build_block`](Self::build_block) on the
-    /// current head (one store commit), makes it the head and notifies.
-    pub fn commit_built(&self, built: BuiltBlock) -> Result<Arc<SealedHeader>> {
-        let _w = self.write_lock.lock();
-        let head = self.head();
-        if built.block.header.parent_hash != head.hash {
-            return Err(BlockError::UnknownParent { parent: built.block.header.parent_hash }.into());
-        }
-        self.write_block(built.block, &built.executed, built.changes)
+    /// The executor of a child of `parent` with header fields `header`,
+    /// on `state` (the parent's, possibly patched).
+    fn block_executor(
+        &self,
+        parent: &Header,
+        header: &Header,
+        state: ChainState,
+        env: BlockEnv,
+    ) -> Result<BlockExecutor<Arc<Store>>> {
+        let mut ex = BlockExecutor::new(self.vm.clone(), state, env)
+            .with_block_reward(self.engine.block_reward(header))?;
+        ex.begin_block(parent)?;
+        Ok(ex)
     }
 
-    /// Imports a block from elsewhere: checks the header against the head,
-    /// recovers senders, executes, compares every root, then commits.
-    pub fn import_block(&self, block: Block) -> Result<Arc<SealedHeader>> {
+    /// Stores a block built by [`build_block`](Self::build_block) (and sealed,
+    /// for engines that seal) without executing it again: the engine checks
+    /// the seal, then fork choice decides whether it becomes the head (it
+    /// normally does; under PoW a competing block may have won meanwhile).
+    pub fn commit_built(&self, built: BuiltBlock) -> Result<Arc<SealedHeader>> {
         let _w = self.write_lock.lock();
-        let parent = self.head();
+        let h = &built.block.header;
+        let parent = self
+            .header_by_hash(h.parent_hash)?
+            .ok_or(BlockError::UnknownParent { parent: h.parent_hash })?;
+        let parent_total = self
+            .block_weight(parent.hash)?
+            .ok_or(ChainError::Missing { what: "block weight", key: parent.hash })?;
+        self.engine
+            .verify_header(&parent.header, h, unix_now(), &ChainStakes(self))
+            .map_err(BlockError::Consensus)?;
+        let mut outcome = ImportOutcome::default();
+        let sealed = self.store_block(
+            built.block,
+            &built.executed,
+            built.changes,
+            parent_total,
+            &mut outcome,
+        )?;
+        Ok(sealed)
+    }
+
+    /// Imports a block from elsewhere (a peer, sync): checks the header
+    /// against its parent with the engine, recovers senders, executes on the
+    /// parent's state, compares every root, stores it (one commit), and moves
+    /// the head if fork choice prefers the block's branch (a reorg when it is
+    /// not the head's child). A block whose parent is unknown is kept until
+    /// the parent arrives; a stored block may let such kept children in.
+    pub fn import_block(&self, block: Block) -> Result<ImportOutcome> {
+        let _w = self.write_lock.lock();
+        let mut outcome = ImportOutcome::default();
+        self.import_one(block, &mut outcome)?;
+        let mut ready: Vec<H256> = outcome.stored.iter().map(|h| h.hash).collect();
+        while let Some(parent) = ready.pop() {
+            let children = self.orphans.lock().take_children(parent);
+            for child in children {
+                let hash = child.header.hash();
+                let before = outcome.stored.len();
+                match self.import_one(child, &mut outcome) {
+                    Ok(()) if outcome.stored.len() > before => ready.push(hash),
+                    Ok(()) => {}
+                    Err(e) => warn!(target: TARGET, ?hash, error = %e, "dropped a kept orphan"),
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// Blocks kept until their parent arrives.
+    pub fn orphan_count(&self) -> usize {
+        self.orphans.lock().len()
+    }
+
+    fn import_one(&self, block: Block, outcome: &mut ImportOutcome) -> Result<()> {
+        let hash = block.header.hash();
+        if self.store.block_weight(&hash)?.is_some() {
+            outcome.known = true;
+            return Ok(());
+        }
         let h = &block.header;
-        if h.parent_hash != parent.hash {
-            return Err(BlockError::UnknownParent { parent: h.parent_hash }.into());
+        let Some(parent) = self.header_by_hash(h.parent_hash)? else {
+            debug!(target: TARGET, ?hash, parent = ?h.parent_hash, "kept an orphan");
+            self.orphans.lock().insert(block);
+            outcome.orphan = true;
+            return Ok(());
+        };
+        let parent_total = self
+            .block_weight(parent.hash)?
+            .ok_or(ChainError::Missing { what: "block weight", key: parent.hash })?;
+        let head = self.head();
+        if parent.header.number + MAX_REORG_DEPTH < head.header.number {
+            return Err(BlockError::TooOld { number: h.number, head: head.header.number }.into());
         }
-        if h.number != parent.header.number + 1 {
-            return Err(BlockError::Header("number is not parent + 1").into());
-        }
-        if h.timestamp <= parent.header.timestamp {
-            return Err(BlockError::Header("timestamp not after the parent's").into());
-        }
-        if h.gas_limit != parent.header.gas_limit {
-            return Err(BlockError::Header("gas limit differs from the parent's").into());
-        }
+        self.engine
+            .verify_header(&parent.header, h, unix_now(), &ChainStakes(self))
+            .map_err(BlockError::Consensus)?;
         if h.base_fee_per_gas != Some(self.child_base_fee(&parent.header)) {
             return Err(BlockError::Header("wrong base fee").into());
         }
@@ -393,10 +534,10 @@ impl Chain {
             coinbase: h.beneficiary,
             gas_limit: h.gas_limit,
             base_fee: h.base_fee_per_gas.unwrap_or_default(),
-            prevrandao: h.mix_hash,
+            prevrandao: parent.header.mix_hash,
             chain_id: self.spec.chain_id,
         };
-        let mut ex = BlockExecutor::new(self.vm.clone(), self.state_at(&parent.header), env);
+        let mut ex = self.block_executor(&parent.header, h, self.state_at(&parent.header), env)?;
         for (index, tx) in block.transactions.iter().enumerate() {
             let sender = tx.recover_sender().map_err(|_| BlockError::BadSignature { index })?;
             match ex.execute(tx, sender) {
@@ -415,18 +556,25 @@ impl Chain {
         check("logs bloom", h.logs_bloom, out.logs_bloom)?;
         let (state_root, changes) = out.state.commit()?;
         check("state root", h.state_root, state_root)?;
-        self.write_block(block, &out.executed, changes)
+        self.store_block(block, &out.executed, changes, parent_total, outcome)?;
+        Ok(())
     }
 
-    fn write_block(
+    /// Writes a verified, executed block and applies fork choice, all in one
+    /// store commit; then notifies (removed blocks newest first, then the new
+    /// canonical blocks oldest first).
+    fn store_block(
         &self,
         block: Block,
         executed: &[ExecutedTx],
         changes: basalt_state::StateChanges,
+        parent_total: U256,
+        outcome: &mut ImportOutcome,
     ) -> Result<Arc<SealedHeader>> {
         let started = Instant::now();
         let sealed = Arc::new(SealedHeader::new(block.header.clone()));
         let hash = sealed.hash;
+        let total = parent_total.saturating_add(self.engine.weight(&block.header));
         let receipts: Vec<StoredReceipt> = executed
             .iter()
             .map(|e| StoredReceipt {
@@ -441,17 +589,77 @@ impl Chain {
         batch.insert_header(hash, rlp::encode(&block.header).to_vec());
         batch.insert_body(hash, encode_body(&block.transactions));
         batch.insert_receipts(hash, encode_receipts(&receipts));
-        for (index, tx) in block.transactions.iter().enumerate() {
-            batch.set_tx_location(tx.hash(), TxLocation { block_hash: hash, index: index as u32 });
+        batch.set_block_weight(hash, total);
+
+        let (head, head_total) = self.head.read().clone();
+        let becomes_head = fork_choice_better(total, hash, head_total, head.hash);
+        let this = Arc::new(NewBlock {
+            header: sealed.clone(),
+            transactions: block.transactions.iter().map(SignedTransaction::hash).collect(),
+            receipts,
+            removed: false,
+        });
+        let mut removed = Vec::new();
+        let mut added = Vec::new();
+        if becomes_head {
+            if block.header.parent_hash != head.hash {
+                let parent = read_header(&self.store, block.header.parent_hash)?;
+                let (old, new) = self.branches(&head, &parent)?;
+                removed = old;
+                added = new;
+            }
+            added.push((this.clone(), block.transactions.clone()));
+            for (old, _) in &removed {
+                for tx in &old.transactions {
+                    batch.delete_tx_location(*tx);
+                }
+                if old.header.header.number > block.header.number {
+                    batch.delete_canonical(old.header.header.number);
+                }
+            }
+            for (new, _) in &added {
+                batch.set_canonical(new.header.header.number, new.header.hash);
+                for (index, tx) in new.transactions.iter().enumerate() {
+                    batch.set_tx_location(
+                        *tx,
+                        TxLocation { block_hash: new.header.hash, index: index as u32 },
+                    );
+                }
+            }
+            batch.set_head(hash);
         }
-        batch.set_canonical(block.header.number, hash);
-        batch.set_head(hash);
         self.store.commit(batch)?;
         self.durability.dirty.store(true, Ordering::Release);
         if self.durability.last_flush.lock().elapsed() >= FLUSH_INTERVAL {
             self.durability.flush(&self.store);
         }
-        *self.head.write() = sealed.clone();
+        outcome.stored.push(sealed.clone());
+        if !becomes_head {
+            info!(
+                target: TARGET,
+                number = block.header.number,
+                ?hash,
+                "stored a side-branch block"
+            );
+            return Ok(sealed);
+        }
+        *self.head.write() = (sealed.clone(), total);
+        outcome.new_head = Some(sealed.clone());
+        if !removed.is_empty() {
+            let kept: HashSet<H256> =
+                added.iter().flat_map(|(b, _)| b.transactions.iter().copied()).collect();
+            for (_, txs) in &removed {
+                outcome.dropped.extend(txs.iter().filter(|t| !kept.contains(&t.hash())).cloned());
+            }
+            info!(
+                target: TARGET,
+                removed = removed.len(),
+                added = added.len(),
+                number = block.header.number,
+                ?hash,
+                "reorg"
+            );
+        }
         info!(
             target: TARGET,
             number = block.header.number,
@@ -460,33 +668,84 @@ impl Chain {
             ms = started.elapsed().as_millis() as u64,
             "imported block"
         );
-        let event = NewBlock {
-            header: sealed.clone(),
-            transactions: block.transactions.iter().map(SignedTransaction::hash).collect(),
-            receipts,
-        };
         // No subscriber is fine.
-        let _ = self.events.send(Arc::new(event));
+        for (old, _) in removed {
+            let _ = self.events.send(old);
+        }
+        for (new, _) in added {
+            let _ = self.events.send(new);
+        }
         Ok(sealed)
+    }
+
+    /// The blocks that leave and join the canonical chain when the head moves
+    /// from `old_head` to a child of `new_parent`: (leaving, newest first and
+    /// marked removed; joining, oldest first, `new_parent` included unless it
+    /// is canonical already).
+    #[allow(clippy::type_complexity)]
+    fn branches(
+        &self,
+        old_head: &SealedHeader,
+        new_parent: &SealedHeader,
+    ) -> Result<(
+        Vec<(Arc<NewBlock>, Vec<SignedTransaction>)>,
+        Vec<(Arc<NewBlock>, Vec<SignedTransaction>)>,
+    )> {
+        let mut old = old_head.clone();
+        let mut new = new_parent.clone();
+        let mut leaving = Vec::new();
+        let mut joining = Vec::new();
+        while old.hash != new.hash {
+            if old.header.number >= new.header.number {
+                let parent = old.header.parent_hash;
+                leaving.push(self.stored_block(old, true)?);
+                old = read_header(&self.store, parent)?;
+            } else {
+                let parent = new.header.parent_hash;
+                joining.push(self.stored_block(new, false)?);
+                new = read_header(&self.store, parent)?;
+            }
+        }
+        joining.reverse();
+        Ok((leaving, joining))
+    }
+
+    /// A stored block as a notification, with its transactions.
+    fn stored_block(
+        &self,
+        header: SealedHeader,
+        removed: bool,
+    ) -> Result<(Arc<NewBlock>, Vec<SignedTransaction>)> {
+        let txs = self.body(header.hash)?.unwrap_or_default();
+        let receipts = self.receipts(header.hash)?.unwrap_or_default();
+        let transactions = txs.iter().map(SignedTransaction::hash).collect();
+        Ok((Arc::new(NewBlock { header: Arc::new(header), transactions, receipts, removed }), txs))
     }
 
     /// Makes the canonical block `hash`, an ancestor of the head, the head
     /// again and forgets the canonical blocks after it (dev chains:
     /// `evm_revert`). One store commit; the forgotten blocks stay readable
-    /// by hash, their transactions are no longer indexed.
+    /// by hash, their transactions are no longer indexed, and subscribers
+    /// hear of them as removed (newest first).
     pub fn rewind_to(&self, hash: H256) -> Result<Arc<SealedHeader>> {
         let _w = self.write_lock.lock();
         let target = read_header(&self.store, hash)?;
         if self.store.canonical_hash(target.header.number)? != Some(hash) {
             return Err(ChainError::Missing { what: "canonical block", key: hash });
         }
+        let target_total = self
+            .block_weight(hash)?
+            .ok_or(ChainError::Missing { what: "block weight", key: hash })?;
         let head = self.head();
         let mut batch = WriteBatch::new();
-        for number in target.header.number + 1..=head.header.number {
+        let mut removed = Vec::new();
+        for number in (target.header.number + 1..=head.header.number).rev() {
             if let Some(forgotten) = self.store.canonical_hash(number)? {
-                for tx in self.body(forgotten)?.unwrap_or_default() {
-                    batch.delete_tx_location(tx.hash());
+                let (event, _) = self.stored_block(read_header(&self.store, forgotten)?, true)?;
+                for tx in &event.transactions {
+                    batch.delete_tx_location(*tx);
                 }
+                removed.push(event);
             }
             batch.delete_canonical(number);
         }
@@ -494,8 +753,11 @@ impl Chain {
         self.store.commit(batch)?;
         self.durability.dirty.store(true, Ordering::Release);
         let sealed = Arc::new(target);
-        *self.head.write() = sealed.clone();
+        *self.head.write() = (sealed.clone(), target_total);
         info!(target: TARGET, number = sealed.header.number, ?hash, "rewound the head");
+        for event in removed {
+            let _ = self.events.send(event);
+        }
         Ok(sealed)
     }
 
@@ -639,4 +901,65 @@ fn read_header(store: &Store, hash: H256) -> Result<SealedHeader> {
         reason,
     })?;
     Ok(SealedHeader { header, hash })
+}
+
+/// Blocks waiting for their parent, by parent hash; the oldest go first when
+/// full.
+#[derive(Default)]
+struct Orphans {
+    by_parent: HashMap<H256, Vec<Block>>,
+    order: std::collections::VecDeque<(H256, H256)>,
+    hashes: HashSet<H256>,
+}
+
+impl Orphans {
+    fn len(&self) -> usize {
+        self.hashes.len()
+    }
+
+    fn insert(&mut self, block: Block) {
+        let hash = block.header.hash();
+        if !self.hashes.insert(hash) {
+            return;
+        }
+        while self.hashes.len() > MAX_ORPHANS {
+            let Some((parent, old)) = self.order.pop_front() else { break };
+            if let Some(list) = self.by_parent.get_mut(&parent) {
+                list.retain(|b| b.header.hash() != old);
+                if list.is_empty() {
+                    self.by_parent.remove(&parent);
+                }
+            }
+            self.hashes.remove(&old);
+        }
+        self.order.push_back((block.header.parent_hash, hash));
+        self.by_parent.entry(block.header.parent_hash).or_default().push(block);
+    }
+
+    fn take_children(&mut self, parent: H256) -> Vec<Block> {
+        let children = self.by_parent.remove(&parent).unwrap_or_default();
+        for child in &children {
+            let hash = child.header.hash();
+            self.hashes.remove(&hash);
+            self.order.retain(|(_, h)| *h != hash);
+        }
+        children
+    }
+}
+
+/// The engine's view of stake: the staking contract's state after a block
+/// (see [`Chain::stakes`]).
+#[derive(Clone, Copy, Debug)]
+pub struct ChainStakes<'a>(&'a Chain);
+
+impl StakeSource for ChainStakes<'_> {
+    fn epoch_inputs(&self, parent: &Header, epoch: u64) -> Result<EpochInputs, ConsensusError> {
+        basalt_executor::staking::epoch_inputs(&self.0.reader_at(parent), epoch)
+            .map_err(|e| ConsensusError::Inputs(e.to_string()))
+    }
+}
+
+/// Seconds since the Unix epoch.
+fn unix_now() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }

@@ -9,11 +9,22 @@ pub type Result<T, E = ChainError> = std::result::Result<T, E>;
 /// rejected block.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum BlockError {
-    /// The parent is not the current head (fork choice comes with consensus).
-    #[error("unknown or non-head parent {parent:?}")]
+    /// The parent is not stored.
+    #[error("unknown parent {parent:?}")]
     UnknownParent {
         /// The block's parent hash.
         parent: H256,
+    },
+    /// The consensus engine rejects the header (seal, difficulty, slot, timing…).
+    #[error("consensus: {0}")]
+    Consensus(#[from] basalt_consensus::ConsensusError),
+    /// The block branches off too far below the head (see `MAX_REORG_DEPTH`).
+    #[error("block {number} branches off too far below the head {head}")]
+    TooOld {
+        /// The block's number.
+        number: u64,
+        /// The head's number.
+        head: u64,
     },
     /// A header field breaks a rule relative to the parent.
     #[error("invalid header: {0}")]

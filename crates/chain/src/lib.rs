@@ -12,13 +12,25 @@
 //! ```
 //!
 //! One writer at a time; readers (RPC) read the store and the head freely.
-//! Durability: see [`FLUSH_INTERVAL`]. Fork choice and reorgs arrive with the
-//! consensus engines; today a block must extend the head.
+//! Durability: see [`FLUSH_INTERVAL`].
+//!
+//! Fork choice: every valid block is stored with its total weight (the
+//! engine's [`weight`](basalt_consensus::Engine::weight) summed from genesis),
+//! and the head is the heaviest block, ties going to the lower hash
+//! ([`basalt_consensus::fork_choice_better`]), so every import order of the
+//! same blocks ends at the same head. When another branch wins, the canonical
+//! index and the transaction index move to it in the same commit as the block,
+//! subscribers hear of the abandoned blocks (`removed`) and then the new ones,
+//! and [`ImportOutcome::dropped`] hands the abandoned transactions back to
+//! the pool. State needs no undo: every root stays readable.
 
 mod chain;
 mod error;
 mod stored;
 
-pub use chain::{BuiltBlock, Chain, ChainState, LogEntry, NewBlock, SealedHeader, FLUSH_INTERVAL};
+pub use chain::{
+    BuiltBlock, Chain, ChainStakes, ChainState, ImportOutcome, LogEntry, NewBlock, SealedHeader,
+    FLUSH_INTERVAL, MAX_ORPHANS, MAX_REORG_DEPTH,
+};
 pub use error::{BlockError, ChainError, Result};
 pub use stored::{decode_body, decode_receipts, encode_body, encode_receipts, StoredReceipt};

@@ -105,7 +105,24 @@ fn imported_blocks_are_verified_root_by_root() {
     assert!(b.import_block(bad).is_err());
     assert_eq!(b.head().header.number, 0);
 
-    let imported = b.import_block(block).unwrap();
+    let outcome = b.import_block(block).unwrap();
+    let imported = outcome.new_head.unwrap();
     assert_eq!(imported, a.head());
+    assert_eq!(outcome.stored, vec![imported.clone()]);
+    assert!(
+        b.import_block(
+            a.header_by_number(1)
+                .unwrap()
+                .map(|h| {
+                    basalt_primitives::Block {
+                        header: h.header.clone(),
+                        transactions: a.body(h.hash).unwrap().unwrap(),
+                    }
+                })
+                .unwrap()
+        )
+        .unwrap()
+        .known
+    );
     assert_eq!(b.state_at(&imported.header).balance(bob).unwrap(), U256::from(5));
 }

@@ -48,7 +48,21 @@ pub struct PowConfig {
     pub target_block_time: u64,
     /// `minDifficulty` (default 1): the floor of the adjustment. At least 1.
     pub min_difficulty: U256,
+    /// `blockReward` (default 2 ether): wei credited to the block's beneficiary for each
+    /// mined block, on top of the priority fees.
+    pub block_reward: U256,
 }
+
+/// The default proof-of-work block reward: 2 ether, Ethereum's Constantinople reward.
+pub const DEFAULT_BLOCK_REWARD: U256 = U256([2_000_000_000_000_000_000, 0, 0, 0]);
+/// The default number of slots in a proof-of-stake epoch.
+pub const DEFAULT_EPOCH_LENGTH: u64 = 32;
+/// The default number of whole epochs an unstaked amount stays bonded.
+pub const DEFAULT_UNBONDING_EPOCHS: u64 = 2;
+/// The default share of an equivocating validator's stake that is slashed, in basis points.
+pub const DEFAULT_SLASH_BPS: u64 = 10_000;
+/// The default share of the slashed amount paid to the evidence's reporter, in basis points.
+pub const DEFAULT_REPORTER_REWARD_BPS: u64 = 1_000;
 
 /// Proof-of-stake parameters (`"engine": "pos"`).
 ///
@@ -62,6 +76,18 @@ pub struct PosConfig {
     pub validators: Vec<Validator>,
     /// `slotTime` (required): seconds per slot. At least 1.
     pub slot_time: u64,
+    /// `epochLength` (default 32): slots per epoch. Stake changes and the proposer seed
+    /// take effect at epoch boundaries. At least 1.
+    pub epoch_length: u64,
+    /// `unbondingEpochs` (default 2): whole epochs an unstaked amount stays locked (and
+    /// slashable) before `withdraw` pays it out.
+    pub unbonding_epochs: u64,
+    /// `slashBps` (default 10000 = all): share of an equivocator's stake (bonded and
+    /// unbonding) that evidence slashes, in basis points. 1..=10000.
+    pub slash_bps: u64,
+    /// `reporterRewardBps` (default 1000 = 10%): share of the slashed amount paid to the
+    /// account that submitted the evidence, in basis points; the rest is burned. 0..=10000.
+    pub reporter_reward_bps: u64,
 }
 
 /// A genesis validator: `{"address": "0x…", "stake": <quantity>}`.
@@ -122,6 +148,24 @@ impl ConsensusConfig {
                         reason: "must be at least 1 second",
                     });
                 }
+                if pos.epoch_length == 0 {
+                    return Err(Error::InvalidConsensusParameter {
+                        field: "config.consensus.epochLength",
+                        reason: "must be at least 1 slot",
+                    });
+                }
+                if pos.slash_bps == 0 || pos.slash_bps > 10_000 {
+                    return Err(Error::InvalidConsensusParameter {
+                        field: "config.consensus.slashBps",
+                        reason: "must be between 1 and 10000 basis points",
+                    });
+                }
+                if pos.reporter_reward_bps > 10_000 {
+                    return Err(Error::InvalidConsensusParameter {
+                        field: "config.consensus.reporterRewardBps",
+                        reason: "must be at most 10000 basis points",
+                    });
+                }
                 if pos.validators.is_empty() {
                     return Err(Error::NoValidators);
                 }
@@ -174,6 +218,10 @@ impl ConsensusConfig {
                     Some(raw) => json::u256(raw, "config.consensus.minDifficulty")?,
                     None => U256::one(),
                 },
+                block_reward: match params.optional("blockReward") {
+                    Some(raw) => json::u256(raw, "config.consensus.blockReward")?,
+                    None => DEFAULT_BLOCK_REWARD,
+                },
             }),
             "pos" => {
                 let slot_time =
@@ -185,7 +233,24 @@ impl ConsensusConfig {
                     .enumerate()
                     .map(|(i, raw)| validator_from_raw(raw, i))
                     .collect::<Result<_>>()?;
-                Self::Pos(PosConfig { validators, slot_time })
+                let mut number = |name: &str, default: u64| -> Result<u64> {
+                    match params.optional(name) {
+                        Some(raw) => json::u64(raw, &format!("config.consensus.{name}")),
+                        None => Ok(default),
+                    }
+                };
+                let epoch_length = number("epochLength", DEFAULT_EPOCH_LENGTH)?;
+                let unbonding_epochs = number("unbondingEpochs", DEFAULT_UNBONDING_EPOCHS)?;
+                let slash_bps = number("slashBps", DEFAULT_SLASH_BPS)?;
+                let reporter_reward_bps = number("reporterRewardBps", DEFAULT_REPORTER_REWARD_BPS)?;
+                Self::Pos(PosConfig {
+                    validators,
+                    slot_time,
+                    epoch_length,
+                    unbonding_epochs,
+                    slash_bps,
+                    reporter_reward_bps,
+                })
             }
             _ => return Err(Error::UnknownEngine { engine }),
         };
@@ -202,10 +267,15 @@ impl ConsensusConfig {
                 "initialDifficulty": json::quantity_hex(pow.initial_difficulty),
                 "targetBlockTime": pow.target_block_time,
                 "minDifficulty": json::quantity_hex(pow.min_difficulty),
+                "blockReward": json::quantity_hex(pow.block_reward),
             }),
             Self::Pos(pos) => json!({
                 "engine": "pos",
                 "slotTime": pos.slot_time,
+                "epochLength": pos.epoch_length,
+                "unbondingEpochs": pos.unbonding_epochs,
+                "slashBps": pos.slash_bps,
+                "reporterRewardBps": pos.reporter_reward_bps,
                 "validators": pos.validators.iter().map(|v| json!({
                     "address": format!("{:#x}", v.address),
                     "stake": json::quantity_hex(v.stake),

@@ -57,7 +57,10 @@ mod genesis;
 mod json;
 mod spec;
 
-pub use consensus::{ConsensusConfig, PosConfig, PowConfig, Validator};
+pub use consensus::{
+    ConsensusConfig, PosConfig, PowConfig, Validator, DEFAULT_BLOCK_REWARD, DEFAULT_EPOCH_LENGTH,
+    DEFAULT_REPORTER_REWARD_BPS, DEFAULT_SLASH_BPS, DEFAULT_UNBONDING_EPOCHS,
+};
 pub use error::{Error, Result};
 pub use genesis::{
     Genesis, GenesisAccount, DEFAULT_BASE_FEE, DEFAULT_GAS_LIMIT, MAX_EXTRA_DATA, WASM_MAGIC,

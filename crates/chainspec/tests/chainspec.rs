@@ -5,7 +5,8 @@
 
 use basalt_chainspec::{
     ChainSpec, ConsensusConfig, Error, Genesis, GenesisAccount, PosConfig, PowConfig, Validator,
-    DEFAULT_BASE_FEE, DEFAULT_GAS_LIMIT,
+    DEFAULT_BASE_FEE, DEFAULT_BLOCK_REWARD, DEFAULT_EPOCH_LENGTH, DEFAULT_GAS_LIMIT,
+    DEFAULT_REPORTER_REWARD_BPS, DEFAULT_SLASH_BPS, DEFAULT_UNBONDING_EPOCHS,
 };
 use basalt_primitives::{Address, H256, H64, U256};
 use serde_json::{json, Value};
@@ -158,6 +159,7 @@ fn engines_parse_with_their_parameters() {
             initial_difficulty: U256::from(0x20000u64),
             target_block_time: 5,
             min_difficulty: U256::one(),
+            block_reward: DEFAULT_BLOCK_REWARD,
         })
     );
     let a = Address::repeat_byte(0xa);
@@ -179,6 +181,10 @@ fn engines_parse_with_their_parameters() {
                 Validator { address: b, stake: U256::from(16u64) },
             ],
             slot_time: 2,
+            epoch_length: DEFAULT_EPOCH_LENGTH,
+            unbonding_epochs: DEFAULT_UNBONDING_EPOCHS,
+            slash_bps: DEFAULT_SLASH_BPS,
+            reporter_reward_bps: DEFAULT_REPORTER_REWARD_BPS,
         }
     );
     assert_eq!(config.total_stake(), U256::from(1016u64));
@@ -208,6 +214,7 @@ fn specs_round_trip_through_json() {
             initial_difficulty: U256::from(10u64),
             target_block_time: 3,
             min_difficulty: U256::from(10u64),
+            block_reward: U256::from(7u64),
         }),
     };
     spec.genesis.alloc.insert(
@@ -225,6 +232,10 @@ fn specs_round_trip_through_json() {
                     stake: U256::one(),
                 }],
                 slot_time: 12,
+                epoch_length: 4,
+                unbonding_epochs: 0,
+                slash_bps: 5_000,
+                reporter_reward_bps: 0,
             }),
             ..spec
         },

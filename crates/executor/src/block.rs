@@ -1,9 +1,16 @@
 //! One block: transactions in order over a journaled state, receipts,
 //! roots, and the EIP-1559 base fee.
+//!
+//! Block-level steps around the transactions:
+//! - [`BlockExecutor::begin_block`], before the first transaction: the staking
+//!   contract's randomness hook (a no-op on states without it, see [`crate::staking`]);
+//! - [`BlockExecutor::with_block_reward`]: the proof-of-work reward, credited to the
+//!   coinbase by [`BlockExecutor::finish`] after the last transaction.
 
 use crate::error::{ExecutionError, InvalidTransaction, TxError};
+use crate::staking::{self, STAKING_ADDRESS};
 use basalt_primitives::{
-    logs_bloom, Address, Bloom, Log, Receipt, SignedTransaction, TxKind, H256, U256,
+    logs_bloom, Address, Bloom, Header, Log, Receipt, SignedTransaction, TxKind, H256, U256,
 };
 use basalt_state::{JournaledState, StateBackend};
 use basalt_trie::ordered_trie_root;
@@ -90,12 +97,57 @@ pub struct BlockExecutor<B: StateBackend + 'static> {
     block: BlockEnv,
     gas_used: u64,
     executed: Vec<ExecutedTx>,
+    /// Credited to the coinbase at the end of the block.
+    block_reward: U256,
+    /// Whether [`Self::begin_block`] ran.
+    begun: bool,
 }
 
 impl<B: StateBackend + 'static> BlockExecutor<B> {
-    /// Starts a block over `state`.
+    /// Starts a block over `state` (no block reward; call [`Self::begin_block`] before the
+    /// first transaction on chains that may hold the staking contract).
     pub fn new(vm: Vm<JournaledState<B>>, state: JournaledState<B>, block: BlockEnv) -> Self {
-        Self { vm, state: Some(state), block, gas_used: 0, executed: Vec::new() }
+        Self {
+            vm,
+            state: Some(state),
+            block,
+            gas_used: 0,
+            executed: Vec::new(),
+            block_reward: U256::zero(),
+            begun: false,
+        }
+    }
+
+    /// Credits `reward` wei to the block's coinbase at the end of the block, after the
+    /// last transaction's fees (the proof-of-work block reward; zero by default). The
+    /// coinbase account is loaded now, so that [`Self::finish`] cannot fail; that load is
+    /// the only error.
+    pub fn with_block_reward(mut self, reward: U256) -> Result<Self, ExecutionError> {
+        let coinbase = self.block.coinbase;
+        self.state().balance(coinbase)?;
+        self.block_reward = reward;
+        Ok(self)
+    }
+
+    /// The block-start step, before any transaction: when the state holds the staking
+    /// contract, mixes `parent`'s seal into its randomness and rolls its epoch snapshots
+    /// to this block's epoch (from the block's timestamp); otherwise does nothing. Fails
+    /// with [`ExecutionError::OutOfOrder`] after a transaction or a second time.
+    pub fn begin_block(&mut self, parent: &Header) -> Result<(), ExecutionError> {
+        if self.begun || !self.executed.is_empty() {
+            return Err(ExecutionError::OutOfOrder(
+                "begin_block must run once, before the block's first transaction",
+            ));
+        }
+        self.begun = true;
+        let timestamp = self.block.timestamp;
+        let state = self.state();
+        if staking::begin_block(state, timestamp, &parent.seal)? {
+            // A block-level change: close it like a transaction (no logs), so the first
+            // transaction starts with fresh original values and warm sets.
+            state.finalize_transaction();
+        }
+        Ok(())
     }
 
     /// The block environment.
@@ -204,11 +256,22 @@ impl<B: StateBackend + 'static> BlockExecutor<B> {
             gas_limit: gas_limit - tx.intrinsic_gas(),
             is_static: false,
         };
-        let env = Env { block: block.clone(), tx: TxEnv { origin: sender, gas_price: price } };
-        let state = self.state.take().expect("state present between transactions");
-        let (state, result) = self.vm.execute(state, &env, msg);
-        self.state = Some(state);
-        let outcome = result.map_err(ExecutionError::from)?;
+        let native = match msg.kind {
+            MessageKind::Call { to } if to == STAKING_ADDRESS => {
+                staking::is_installed(state).map_err(|e| TxError::Fatal(ExecutionError::from(e)))?
+            }
+            _ => false,
+        };
+        let outcome = if native {
+            staking::execute(state, &block, sender, msg.value, &msg.data, msg.gas_limit)
+                .map_err(ExecutionError::from)?
+        } else {
+            let env = Env { block: block.clone(), tx: TxEnv { origin: sender, gas_price: price } };
+            let state = self.state.take().expect("state present between transactions");
+            let (state, result) = self.vm.execute(state, &env, msg);
+            self.state = Some(state);
+            result.map_err(ExecutionError::from)?
+        };
 
         let used_before_refund = gas_limit - outcome.gas_left;
         let refund = u64::try_from(outcome.gas_refund.max(0))
@@ -239,8 +302,21 @@ impl<B: StateBackend + 'static> BlockExecutor<B> {
         })
     }
 
-    /// Ends the block: receipts root and bloom, and the state to commit.
+    /// Ends the block: credits the block reward (if any) to the coinbase, then the
+    /// receipts root and bloom, and the state to commit.
     pub fn finish(mut self) -> BlockOutput<B> {
+        if !self.block_reward.is_zero() {
+            let coinbase = self.block.coinbase;
+            let reward = self.block_reward;
+            let state = self.state();
+            // `with_block_reward` loaded the account, so neither call reads the backend;
+            // a balance at 2^256 − 1 keeps what fits.
+            let balance = state.balance(coinbase).expect("the coinbase was loaded up front");
+            state
+                .set_balance(coinbase, balance.saturating_add(reward))
+                .expect("writing a loaded account cannot fail");
+            state.finalize_transaction();
+        }
         let receipts_root = receipts_root(self.executed.iter().map(|e| &e.receipt));
         let logs_bloom = self.executed.iter().fold(Bloom::zero(), |mut acc, e| {
             acc.accrue_bloom(&e.receipt.logs_bloom);

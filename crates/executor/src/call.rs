@@ -3,9 +3,12 @@
 //! A simulated call runs like a transaction (intrinsic gas, value transfer,
 //! create address from the sender's nonce) but skips the nonce check and
 //! charges gas only when a price is given, as geth does. The state it runs
-//! on is the caller's to throw away.
+//! on is the caller's to throw away. A call to the staking contract of a
+//! proof-of-stake state runs it natively, exactly as a transaction would
+//! (see [`crate::staking`]).
 
 use crate::block::MAX_REFUND_QUOTIENT;
+use crate::staking::{self, STAKING_ADDRESS};
 use basalt_primitives::{AccessList, Address, Transaction, TxEip1559, TxKind, U256};
 use basalt_state::{JournaledState, StateBackend};
 use basalt_vm::{BlockEnv, Env, Message, MessageKind, Outcome, Status, TxEnv, Vm, VmError};
@@ -61,6 +64,15 @@ pub enum CallError {
     /// The state failed.
     #[error(transparent)]
     State(#[from] basalt_state::Error),
+    /// The staking contract's storage could not be read (boxed: it is large and rare).
+    #[error(transparent)]
+    Staking(Box<crate::staking::StakingError>),
+}
+
+impl From<crate::staking::StakingError> for CallError {
+    fn from(e: crate::staking::StakingError) -> Self {
+        CallError::Staking(Box::new(e))
+    }
 }
 
 /// What a simulated call did.
@@ -140,11 +152,24 @@ pub fn simulate_call<B: StateBackend + 'static>(
         gas_limit: gas - intrinsic,
         is_static: false,
     };
-    let env = Env { block: block.clone(), tx: TxEnv { origin: from, gas_price: price } };
-    let (state, result) = vm.execute(state, &env, msg);
+    let native = match req.to {
+        Some(to) if to == STAKING_ADDRESS => match staking::is_installed(&mut state) {
+            Ok(installed) => installed,
+            Err(e) => return (state, Err(e.into())),
+        },
+        _ => false,
+    };
+    let (state, result) = if native {
+        let result = staking::execute(&mut state, block, from, msg.value, &msg.data, msg.gas_limit);
+        (state, result.map_err(CallError::from))
+    } else {
+        let env = Env { block: block.clone(), tx: TxEnv { origin: from, gas_price: price } };
+        let (state, result) = vm.execute(state, &env, msg);
+        (state, result.map_err(CallError::from))
+    };
     let outcome = match result {
         Ok(o) => o,
-        Err(e) => return (state, Err(e.into())),
+        Err(e) => return (state, Err(e)),
     };
     let used = gas - outcome.gas_left;
     let refund =

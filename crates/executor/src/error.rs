@@ -82,6 +82,19 @@ pub enum ExecutionError {
     /// The state failed.
     #[error(transparent)]
     State(#[from] basalt_state::Error),
+    /// The staking contract's storage could not be read or written (boxed: it is large
+    /// and rare).
+    #[error(transparent)]
+    Staking(Box<crate::staking::StakingError>),
+    /// A block-level step was asked for at the wrong point of the block.
+    #[error("{0}")]
+    OutOfOrder(&'static str),
+}
+
+impl From<crate::staking::StakingError> for ExecutionError {
+    fn from(e: crate::staking::StakingError) -> Self {
+        ExecutionError::Staking(Box::new(e))
+    }
 }
 
 /// Either an invalid transaction or a fatal error.

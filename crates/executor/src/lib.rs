@@ -10,8 +10,16 @@
 //!      Vm::execute(message) ─► refund (≤ used/5, EIP-3529) ─► return unused gas
 //!      tip × gas_used to the coinbase; base fee × gas_used burned
 //!      receipt (status, cumulative gas, logs, bloom)
-//!  BlockExecutor::finish ─► receipts root, bloom, gas used, state to commit
+//!  BlockExecutor::finish ─► block reward to the coinbase (PoW), receipts root,
+//!                           bloom, gas used, state to commit
 //! ```
+//!
+//! Before the first transaction, [`BlockExecutor::begin_block`] runs the
+//! block-start hook of the proof-of-stake staking contract ([`staking`]): a
+//! system contract at [`staking::STAKING_ADDRESS`] that this crate runs
+//! natively for transactions and `eth_call` when the state holds it (only a
+//! proof-of-stake genesis, [`build_genesis_for`], creates it). The PoS engine
+//! reads each epoch's validator set and seed with [`staking::epoch_inputs`].
 //!
 //! An invalid transaction ([`InvalidTransaction`]) leaves the state exactly
 //! as it was and is not included; an included transaction always pays for
@@ -25,6 +33,7 @@ mod block;
 mod call;
 mod error;
 mod genesis;
+pub mod staking;
 
 pub use block::{
     bloom_of, next_base_fee, receipts_root, transactions_root, BlockExecutor, BlockOutput,
@@ -32,4 +41,5 @@ pub use block::{
 };
 pub use call::{estimate_gas, simulate_call, CallError, CallRequest, CallResult};
 pub use error::{ExecutionError, InvalidTransaction, Result, TxError};
-pub use genesis::{build_genesis, GenesisBlock, GenesisError};
+pub use genesis::{build_genesis, build_genesis_for, GenesisBlock, GenesisError};
+pub use staking::{epoch_inputs, StakingError, StakingParams};

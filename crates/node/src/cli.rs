@@ -49,7 +49,8 @@ pub struct RpcArgs {
     #[arg(long, default_value = "127.0.0.1")]
     pub host: IpAddr,
     /// Accept legacy transactions without EIP-155 replay protection over RPC
-    /// (refused by default, as geth does).
+    /// (`basalt node` refuses them by default, as geth does; `basalt dev`
+    /// always accepts them, as anvil does).
     #[arg(long)]
     pub allow_unprotected_txs: bool,
 }
@@ -95,9 +96,22 @@ pub struct NodeArgs {
     /// The node's database directory.
     #[arg(long, value_name = "DIR")]
     pub datadir: PathBuf,
-    /// Mine a block every N seconds (default: on every transaction).
+    /// Instant engine only: mine a block every N seconds (default: on every
+    /// transaction).
     #[arg(long, value_name = "SECONDS")]
     pub block_time: Option<u64>,
+    /// Proof of work: mine blocks.
+    #[arg(long)]
+    pub mine: bool,
+    /// Proof of work: mining threads (default: one per core).
+    #[arg(long = "miner.threads", value_name = "N")]
+    pub miner_threads: Option<usize>,
+    /// Proof of work: the address mined blocks pay (default: the first dev account).
+    #[arg(long = "miner.coinbase", value_name = "ADDRESS")]
+    pub miner_coinbase: Option<basalt_primitives::Address>,
+    /// Proof of stake: propose blocks with the key in FILE (hex, with or without 0x).
+    #[arg(long, value_name = "FILE")]
+    pub validator_key: Option<PathBuf>,
 }
 
 /// `basalt contract ...`.

@@ -23,4 +23,5 @@ pub mod contract_build;
 pub mod dev;
 pub mod error;
 pub mod miner;
+pub mod sealer;
 pub mod service;

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context as _;
 use basalt_node::cli::{Cli, Command, ContractCommand, DevArgs, NodeArgs};
 use basalt_node::contract_build::{build_contract, BuildOptions};
-use basalt_node::dev::{dev_keys, dev_spec};
-use basalt_node::service::{self, DevBanner, NodeConfig};
+use basalt_node::dev::{dev_keys, dev_spec, DEFAULT_MNEMONIC};
+use basalt_node::service::{self, DevBanner, NodeConfig, Sealing};
 use basalt_primitives::U256;
 use clap::Parser as _;
 use std::net::SocketAddr;
@@ -72,10 +72,13 @@ fn run_dev(args: DevArgs) -> anyhow::Result<()> {
         spec,
         datadir,
         rpc_addr: SocketAddr::new(args.rpc.host, args.rpc.port),
-        allow_unprotected_txs: args.rpc.allow_unprotected_txs,
+        // A dev chain takes pre-EIP-155 transactions, as anvil does
+        // (deterministic-deployment transactions are signed without a chain id).
+        allow_unprotected_txs: true,
         keys,
         automine: !args.no_mining && args.block_time.is_none(),
         block_time: args.block_time,
+        sealing: Sealing::Off,
         dev_banner: Some(DevBanner { mnemonic: args.mnemonic, balance }),
     })
 }
@@ -83,6 +86,33 @@ fn run_dev(args: DevArgs) -> anyhow::Result<()> {
 fn run_node(args: NodeArgs) -> anyhow::Result<()> {
     let spec = basalt_chainspec::ChainSpec::from_file(&args.genesis)
         .with_context(|| format!("reading the genesis file {}", args.genesis.display()))?;
+    let sealing = if let Some(path) = &args.validator_key {
+        if args.mine {
+            anyhow::bail!("--mine and --validator-key exclude each other");
+        }
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the validator key {}", path.display()))?;
+        let hex_key = text.trim().trim_start_matches("0x");
+        let bytes = hex::decode(hex_key)
+            .with_context(|| format!("{}: the key is not hex", path.display()))?;
+        let key = basalt_primitives::signing_key_from_bytes(&bytes)
+            .map_err(|e| anyhow::anyhow!("{}: not a secp256k1 key: {e}", path.display()))?;
+        Sealing::Validate { key }
+    } else if args.mine {
+        let threads = args.miner_threads.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+        });
+        let coinbase = match args.miner_coinbase {
+            Some(address) => address,
+            None => {
+                let keys = dev_keys(DEFAULT_MNEMONIC, 1)?;
+                basalt_primitives::secret_key_to_address(&keys[0])
+            }
+        };
+        Sealing::Mine { threads, coinbase }
+    } else {
+        Sealing::Off
+    };
     service::run(NodeConfig {
         spec,
         datadir: args.datadir,
@@ -91,6 +121,7 @@ fn run_node(args: NodeArgs) -> anyhow::Result<()> {
         keys: Vec::new(),
         automine: args.block_time.is_none(),
         block_time: args.block_time,
+        sealing,
         dev_banner: None,
     })
 }

@@ -246,20 +246,7 @@ impl Worker {
 
     /// Tells the pool about a new head: `mined` left, accounts changed.
     fn update_pool(&self, mined: &[H256], head: &basalt_primitives::Header) {
-        let reader = self.chain.reader_at(head);
-        let next_base_fee = self.chain.child_base_fee(head);
-        self.pool.lock().on_new_block(
-            mined,
-            |address| match reader.account(&address) {
-                Ok(Some(a)) => AccountState { nonce: a.nonce, balance: a.balance },
-                Ok(None) => AccountState::default(),
-                Err(e) => {
-                    warn!(target: TARGET, ?address, error = %e, "cannot read account for the pool");
-                    AccountState::default()
-                }
-            },
-            next_base_fee,
-        );
+        update_pool(&self.chain, &self.pool, mined, head);
     }
 
     /// Mines until no pending transaction can be included (bounded).
@@ -333,8 +320,38 @@ impl Worker {
     }
 }
 
+/// Tells the pool about a new head: `mined` left, accounts changed, the base
+/// fee moved.
+pub(crate) fn update_pool(
+    chain: &Chain,
+    pool: &Mutex<TxPool>,
+    mined: &[H256],
+    head: &basalt_primitives::Header,
+) {
+    let reader = chain.reader_at(head);
+    let next_base_fee = chain.child_base_fee(head);
+    pool.lock().on_new_block(
+        mined,
+        |address| match reader.account(&address) {
+            Ok(Some(a)) => AccountState { nonce: a.nonce, balance: a.balance },
+            Ok(None) => AccountState::default(),
+            Err(e) => {
+                warn!(target: TARGET, ?address, error = %e, "cannot read account for the pool");
+                AccountState::default()
+            }
+        },
+        next_base_fee,
+    );
+}
+
 /// Writes a dev patch into the state, as its own finished "transaction".
 fn apply_patch(state: &mut ChainState, patch: &StatePatch) -> basalt_state::Result<()> {
+    write_patch(state, patch)?;
+    state.finalize_transaction();
+    Ok(())
+}
+
+fn write_patch(state: &mut ChainState, patch: &StatePatch) -> basalt_state::Result<()> {
     match patch {
         StatePatch::Balance(a, v) => state.set_balance(*a, *v)?,
         StatePatch::Nonce(a, n) => state.set_nonce(*a, *n)?,
@@ -344,8 +361,12 @@ fn apply_patch(state: &mut ChainState, patch: &StatePatch) -> basalt_state::Resu
         StatePatch::Storage(a, slot, word) => {
             state.set_storage(*a, *slot, *word)?;
         }
+        StatePatch::Batch(patches) => {
+            for patch in patches {
+                write_patch(state, patch)?;
+            }
+        }
     }
-    state.finalize_transaction();
     Ok(())
 }
 

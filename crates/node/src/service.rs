@@ -23,8 +23,33 @@ use std::sync::Arc;
 use tracing::info;
 
 use crate::miner::Miner;
+use crate::sealer::{Sealer, SealerKind};
+use basalt_chainspec::ConsensusConfig;
+use basalt_consensus::{Miner as PowMiner, PosEngine, Proposer};
+use basalt_rpc::BlockProducer;
+
+/// The running block producer, stopped at shutdown.
+enum Producer {
+    Dev(Miner),
+    Sealer(Sealer),
+    None,
+}
+
+impl Producer {
+    fn stop(self) {
+        match self {
+            Producer::Dev(miner) => miner.stop(),
+            Producer::Sealer(sealer) => sealer.stop(),
+            Producer::None => {}
+        }
+    }
+}
 
 const TARGET: &str = "basalt::node";
+
+/// Native stack of the RPC runtime's threads: basalt-vm's required stack
+/// plus headroom, like the miner thread's.
+const RPC_THREAD_STACK: usize = 72 << 20;
 
 /// How to run a node.
 #[derive(Debug)]
@@ -37,14 +62,36 @@ pub struct NodeConfig {
     pub rpc_addr: SocketAddr,
     /// Keys the node signs with (dev accounts).
     pub keys: Vec<SigningKey>,
-    /// Mine on every transaction.
+    /// Instant engine: mine on every transaction.
     pub automine: bool,
-    /// Mine every N seconds.
+    /// Instant engine: mine every N seconds.
     pub block_time: Option<u64>,
+    /// Proof of work / proof of stake: how this node seals, if at all.
+    pub sealing: Sealing,
     /// Accept pre-EIP-155 transactions over RPC.
     pub allow_unprotected_txs: bool,
     /// Print anvil's start-up banner (accounts, keys) on standard output.
     pub dev_banner: Option<DevBanner>,
+}
+
+/// How a proof-of-work or proof-of-stake node takes part in block production.
+#[derive(Debug, Default)]
+pub enum Sealing {
+    /// It does not seal: it follows the chain (the instant engine ignores this).
+    #[default]
+    Off,
+    /// `--mine`: proof-of-work mining.
+    Mine {
+        /// Mining threads.
+        threads: usize,
+        /// Beneficiary of mined blocks.
+        coinbase: basalt_primitives::Address,
+    },
+    /// `--validator-key`: proof-of-stake proposing with this key.
+    Validate {
+        /// The validator's key.
+        key: SigningKey,
+    },
 }
 
 /// What `basalt dev` prints at start.
@@ -60,6 +107,11 @@ pub struct DevBanner {
 pub fn run(config: NodeConfig) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
+        // eth_call / eth_estimateGas run the VM on the blocking pool: give its
+        // threads the native stack contract execution needs, or every call
+        // would map (and unmap) a 64 MiB stack segment (see basalt-vm).
+        .thread_stack_size(RPC_THREAD_STACK)
+        .max_blocking_threads(16)
         .thread_name("basalt-rpc")
         .enable_all()
         .build()
@@ -86,16 +138,66 @@ async fn run_async(config: NodeConfig) -> anyhow::Result<()> {
     let pool = Arc::new(Mutex::new(TxPool::new(PoolConfig::new(chain_id, gas_limit))));
 
     let (fatal_tx, mut fatal_rx) = tokio::sync::mpsc::unbounded_channel::<()>();
-    let miner =
-        Miner::start(chain.clone(), pool.clone(), config.automine, config.block_time, move || {
-            let _ = fatal_tx.send(());
-        })
-        .context("starting the miner thread")?;
+    let on_fatal = move || {
+        let _ = fatal_tx.send(());
+    };
+    let (producer, handle): (Producer, Arc<dyn BlockProducer>) =
+        match (chain.engine().name(), config.sealing) {
+            ("instant", _) => {
+                let miner = Miner::start(
+                    chain.clone(),
+                    pool.clone(),
+                    config.automine,
+                    config.block_time,
+                    on_fatal,
+                )
+                .context("starting the miner thread")?;
+                let handle = Arc::new(miner.handle());
+                (Producer::Dev(miner), handle)
+            }
+            (_, Sealing::Off) => {
+                (Producer::None, Arc::new(Sealer::passive(chain.clone(), pool.clone())))
+            }
+            ("pow", Sealing::Mine { threads, coinbase }) => {
+                let kind = SealerKind::Pow { miner: Arc::new(PowMiner::new(threads)), coinbase };
+                let sealer = Sealer::start(chain.clone(), pool.clone(), kind, on_fatal)
+                    .context("starting the miner")?;
+                let handle = Arc::new(sealer.handle());
+                (Producer::Sealer(sealer), handle)
+            }
+            ("pos", Sealing::Validate { key }) => {
+                let ConsensusConfig::Pos(pos) = &chain.spec().consensus else {
+                    anyhow::bail!("the chain's engine is pos but its spec has no pos parameters");
+                };
+                let genesis_timestamp = chain.spec().genesis.timestamp;
+                let proposer = Proposer::open(
+                    key,
+                    config.datadir.join("slashing-protection.bin"),
+                    genesis_timestamp,
+                    pos.slot_time,
+                )
+                .context("opening the slashing-protection record")?;
+                let kind = SealerKind::Pos {
+                    proposer: Arc::new(proposer),
+                    engine: PosEngine::new(pos.clone(), genesis_timestamp),
+                };
+                let sealer = Sealer::start(chain.clone(), pool.clone(), kind, on_fatal)
+                    .context("starting the proposer")?;
+                let handle = Arc::new(sealer.handle());
+                (Producer::Sealer(sealer), handle)
+            }
+            (engine, Sealing::Mine { .. }) => {
+                anyhow::bail!("--mine needs a proof-of-work chain; this genesis uses {engine}")
+            }
+            (engine, Sealing::Validate { .. }) => anyhow::bail!(
+                "--validator-key needs a proof-of-stake chain; this genesis uses {engine}"
+            ),
+        };
 
     let ctx = Arc::new(RpcContext::new(
         chain.clone(),
         pool,
-        Arc::new(miner.handle()),
+        handle,
         DevAccounts::new(config.keys.clone()),
         RpcConfig {
             unprotected: if config.allow_unprotected_txs {
@@ -130,7 +232,7 @@ async fn run_async(config: NodeConfig) -> anyhow::Result<()> {
     info!(target: TARGET, reason, "shutting down");
     let _ = server.stop();
     server.stopped().await;
-    tokio::task::spawn_blocking(move || miner.stop()).await.context("stopping the miner")?;
+    tokio::task::spawn_blocking(move || producer.stop()).await.context("stopping the producer")?;
     chain.flush();
     info!(target: TARGET, head = chain.head().header.number, "chain flushed; bye");
     Ok(())

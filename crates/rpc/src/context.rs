@@ -7,7 +7,7 @@ use crate::error::{RpcError, RpcResult};
 use crate::filters::FilterStore;
 use crate::producer::BlockProducer;
 use crate::types::BlockId;
-use basalt_chain::{Chain, NewBlock, SealedHeader, StoredReceipt};
+use basalt_chain::{Chain, SealedHeader, StoredReceipt};
 use basalt_primitives::{Account, Address, SignedTransaction, UnprotectedPolicy, H256, U256};
 use basalt_txpool::{AccountState, TxPool, TxStatus};
 use basalt_vm::BlockEnv;
@@ -48,7 +48,7 @@ impl RpcConfig {
             client_version: format!("basalt/v{}", env!("CARGO_PKG_VERSION")),
             max_log_block_range: 10_000,
             max_logs: 10_000,
-            max_concurrent_calls: 2,
+            max_concurrent_calls: 4,
             suggested_tip: U256::from(1_000_000_000u64),
         }
     }
@@ -75,9 +75,6 @@ pub struct RpcContext {
     /// Accounts `eth_sendTransaction` may send from without a key
     /// (`anvil_impersonateAccount`).
     pub impersonated: Mutex<HashSet<Address>>,
-    /// Blocks that left the canonical chain (their logs go out again with
-    /// `removed: true`).
-    pub removed_blocks: broadcast::Sender<Arc<NewBlock>>,
     /// `evm_snapshot` ids and the head each saved.
     pub snapshots: Mutex<(u64, std::collections::BTreeMap<u64, H256>)>,
 }
@@ -98,7 +95,6 @@ impl RpcContext {
         config: RpcConfig,
     ) -> Self {
         let (pending_txs, _) = broadcast::channel(4096);
-        let (removed_blocks, _) = broadcast::channel(256);
         let call_permits = Semaphore::new(config.max_concurrent_calls.max(1));
         Self {
             chain,
@@ -110,7 +106,6 @@ impl RpcContext {
             filters: FilterStore::default(),
             call_permits,
             impersonated: Mutex::new(HashSet::new()),
-            removed_blocks,
             snapshots: Mutex::default(),
         }
     }
@@ -218,25 +213,6 @@ impl RpcContext {
             self.producer.transactions_ready().await.map_err(RpcError::Producer)?;
         }
         Ok(hash)
-    }
-
-    /// The canonical blocks after `number`, as notifications (oldest first).
-    pub fn blocks_after(&self, number: u64) -> RpcResult<Vec<Arc<NewBlock>>> {
-        let head = self.chain.head().header.number;
-        let mut out = Vec::new();
-        for n in number.saturating_add(1)..=head {
-            let Some(header) = self.chain.header_by_number(n)? else { break };
-            let transactions = self
-                .chain
-                .body(header.hash)?
-                .unwrap_or_default()
-                .iter()
-                .map(SignedTransaction::hash)
-                .collect();
-            let receipts = self.chain.receipts(header.hash)?.unwrap_or_default();
-            out.push(Arc::new(NewBlock { header, transactions, receipts }));
-        }
-        Ok(out)
     }
 
     /// A mined transaction by hash: the transaction, its sender, its block

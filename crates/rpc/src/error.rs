@@ -3,7 +3,7 @@
 //!
 //! | error | code | message |
 //! |---|---|---|
-//! | [`RpcError::InvalidParams`] | -32602 | what is wrong |
+//! | [`RpcError::InvalidParams`], [`RpcError::StateDump`] | -32602 | what is wrong |
 //! | [`RpcError::Revert`] | 3 | `execution reverted[: <reason>]`, data = revert bytes |
 //! | [`RpcError::Pool`], [`RpcError::Signature`], [`RpcError::Call`], [`RpcError::Execution`], [`RpcError::UnknownAccount`], [`RpcError::HeaderNotFound`], [`RpcError::FilterNotFound`], [`RpcError::Unprotected`] | -32000 | geth's text |
 //! | [`RpcError::Decode`] | -32700 | `failed to decode transaction: …` |
@@ -75,6 +75,51 @@ pub enum RpcError {
     /// an answer could not be serialized.
     #[error("internal task failed: {0}")]
     Task(String),
+    /// A state dump given to `anvil_loadState` cannot be read.
+    #[error("invalid state dump: {0}")]
+    StateDump(#[from] StateDumpError),
+}
+
+/// Why a state dump ([`crate::state_dump`]) cannot be read.
+#[derive(Debug, thiserror::Error)]
+pub enum StateDumpError {
+    /// The dump is not `0x`-hex.
+    #[error("not hex: {0}")]
+    NotHex(#[source] hex::FromHexError),
+    /// The hex does not hold a JSON document.
+    #[error("not JSON: {0}")]
+    NotJson(#[source] serde_json::Error),
+    /// The document has no `version`.
+    #[error("no \"version\" field (this node reads version {supported})")]
+    MissingVersion {
+        /// The version this node reads.
+        supported: u64,
+    },
+    /// The document has a version this node does not read.
+    #[error("unsupported version {found} (this node reads version {supported})")]
+    UnsupportedVersion {
+        /// The document's `version`, as written.
+        found: String,
+        /// The version this node reads.
+        supported: u64,
+    },
+    /// The document has the right version but not the right shape.
+    #[error("malformed version {version} document: {source}")]
+    Malformed {
+        /// The document's version.
+        version: u64,
+        /// What serde found wrong.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// An account's code is not a module the VM accepts.
+    #[error("code of {address:?} is not a valid contract: {reason}")]
+    InvalidCode {
+        /// The account.
+        address: basalt_primitives::Address,
+        /// What the VM found wrong.
+        reason: String,
+    },
 }
 
 fn signature_message(e: &SignatureError) -> String {
@@ -154,7 +199,7 @@ impl RpcError {
     /// The JSON-RPC code of this error.
     pub fn code(&self) -> i32 {
         match self {
-            Self::InvalidParams(_) => -32602,
+            Self::InvalidParams(_) | Self::StateDump(_) => -32602,
             Self::Revert { .. } => 3,
             Self::Decode(_) => -32700,
             Self::LimitExceeded(_) => -32005,

@@ -3,9 +3,11 @@
 //! [`FILTER_TIMEOUT`] without a poll, as geth's do.
 
 use crate::types::FilterSpec;
+use basalt_chain::NewBlock;
 use basalt_primitives::{H256, U256};
 use parking_lot::Mutex;
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
@@ -22,6 +24,8 @@ pub enum FilterKind {
     Blocks {
         /// First block not yet reported.
         next: u64,
+        /// Chain notifications: a reorg below `next` rewinds it.
+        events: broadcast::Receiver<Arc<NewBlock>>,
     },
     /// Logs matching a spec, from a block on.
     Logs {
@@ -33,6 +37,9 @@ pub enum FilterKind {
         next: u64,
         /// Last block (None follows the head).
         to: Option<u64>,
+        /// Chain notifications: logs of blocks that left the chain below `next`
+        /// are reported again with `removed: true`, and `next` rewinds.
+        events: broadcast::Receiver<Arc<NewBlock>>,
     },
     /// Hashes of transactions that became pending.
     PendingTransactions {
@@ -87,4 +94,31 @@ impl FilterStore {
     fn expire(filters: &mut HashMap<U256, Filter>) {
         filters.retain(|_, f| f.last_poll.elapsed() < FILTER_TIMEOUT);
     }
+}
+
+/// Drains a filter's chain notifications: every block that left the chain at
+/// or below `next - 1` (already reported) is returned, newest first, and
+/// `next` moves back to the lowest of them so their replacements are
+/// reported. The channel is bounded: a filter polled so rarely that more than
+/// its capacity (1,024 blocks) passed loses the oldest notifications, which
+/// is logged.
+pub fn drain_removed(
+    events: &mut broadcast::Receiver<Arc<NewBlock>>,
+    next: &mut u64,
+) -> Vec<Arc<NewBlock>> {
+    let mut removed = Vec::new();
+    loop {
+        match events.try_recv() {
+            Ok(block) if block.removed && block.header.header.number < *next => {
+                *next = (*next).min(block.header.header.number);
+                removed.push(block);
+            }
+            Ok(_) => {}
+            Err(broadcast::error::TryRecvError::Lagged(missed)) => {
+                tracing::warn!(target: "basalt::rpc", missed, "a polled filter missed chain notifications");
+            }
+            Err(_) => break,
+        }
+    }
+    removed
 }

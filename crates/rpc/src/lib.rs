@@ -28,11 +28,16 @@
 //! | `personal_` | sign |
 //! | `txpool_` | status, content, inspect |
 //! | `evm_` | mine, setAutomine, setIntervalMining, increaseTime, setNextBlockTimestamp, snapshot, revert |
-//! | `anvil_` (and `hardhat_` aliases) | mine, nodeInfo, getAutomine, setAutomine, setBalance, setNonce, setCode, setStorageAt, impersonateAccount, stopImpersonatingAccount |
+//! | `anvil_` (and `hardhat_` aliases) | mine, nodeInfo, getAutomine, setAutomine, setBalance, setNonce, setCode, setStorageAt, loadState, impersonateAccount, stopImpersonatingAccount |
 //!
-//! Dev state writes (`anvil_set*`) and `evm_revert` go through the producer
-//! ([`StatePatch`], [`BlockProducer::rewind`]): a write is sealed into a new
-//! block, so every state stays behind a verifiable root.
+//! Dev state writes (`anvil_set*`, `anvil_loadState`) and `evm_revert` go
+//! through the producer ([`StatePatch`], [`BlockProducer::rewind`]): a write
+//! is sealed into a new block, so every state stays behind a verifiable root.
+//! `anvil_loadState` reads Basalt's versioned dump ([`state_dump`]).
+//! `anvil_dumpState` is not served: the state trie is keyed by
+//! `keccak256(address)` and `keccak256(slot)`, and the node keeps no
+//! preimages of those keys, so it cannot list the addresses and slots a
+//! dump must name.
 //!
 //! # Encodings
 //!
@@ -47,10 +52,11 @@ pub mod filters;
 pub mod namespaces;
 pub mod producer;
 pub mod server;
+pub mod state_dump;
 pub mod types;
 
 pub use accounts::DevAccounts;
 pub use context::{RpcConfig, RpcContext};
-pub use error::{RpcError, RpcResult};
+pub use error::{RpcError, RpcResult, StateDumpError};
 pub use producer::{BlockProducer, ProducerFuture, StatePatch};
 pub use server::{rpc_module, start_server, ServerLimits};

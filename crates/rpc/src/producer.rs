@@ -25,6 +25,8 @@ pub enum StatePatch {
     Code(Address, Vec<u8>),
     /// Set one storage word.
     Storage(Address, H256, H256),
+    /// Several changes in one block, in order (`anvil_loadState`).
+    Batch(Vec<StatePatch>),
 }
 
 /// What the RPC asks of the block producer.
@@ -51,4 +53,17 @@ pub trait BlockProducer: Send + Sync + 'static {
     fn increase_time(&self, seconds: u64) -> u64;
     /// Fixes the next block's timestamp.
     fn set_next_timestamp(&self, timestamp: u64);
+    /// Hashes per second of this node's proof-of-work miner (`eth_hashrate`;
+    /// 0 when it does not mine).
+    fn hashrate(&self) -> u64 {
+        0
+    }
+    /// Whether this node produces blocks (`eth_mining`).
+    fn mining(&self) -> bool {
+        true
+    }
+    /// The address this node's blocks pay (`eth_coinbase`), if it produces blocks.
+    fn coinbase(&self) -> Option<Address> {
+        None
+    }
 }

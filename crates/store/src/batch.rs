@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use basalt_primitives::H256;
+use basalt_primitives::{H256, U256};
 use basalt_trie::NodeSet;
 use parity_db::Operation;
 
@@ -30,6 +30,8 @@ pub struct WriteBatch {
     headers: BTreeMap<H256, Vec<u8>>,
     bodies: BTreeMap<H256, Vec<u8>>,
     receipts: BTreeMap<H256, Vec<u8>>,
+    weights: BTreeMap<H256, Vec<u8>>,
+    preimages: BTreeMap<H256, Vec<u8>>,
     canonical: BTreeMap<u64, Option<H256>>,
     tx_locations: BTreeMap<H256, Option<TxLocation>>,
     meta: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
@@ -102,6 +104,17 @@ impl WriteBatch {
         self.receipts.insert(block_hash, receipts_rlp);
     }
 
+    /// Records that `keccak256(preimage) == hash` (a secure-trie key's origin:
+    /// an address or a storage slot); the caller guarantees the hash.
+    pub fn insert_preimage(&mut self, hash: H256, preimage: Vec<u8>) {
+        self.preimages.insert(hash, preimage);
+    }
+
+    /// Records the total fork-choice weight of a stored block.
+    pub fn set_block_weight(&mut self, block_hash: H256, total: U256) {
+        self.weights.insert(block_hash, total.to_big_endian().to_vec());
+    }
+
     /// Makes `block_hash` the canonical block at `number`.
     pub fn set_canonical(&mut self, number: u64, block_hash: H256) {
         self.canonical.insert(number, Some(block_hash));
@@ -162,6 +175,8 @@ impl WriteBatch {
             + self.headers.len()
             + self.bodies.len()
             + self.receipts.len()
+            + self.weights.len()
+            + self.preimages.len()
             + self.canonical.len()
             + self.tx_locations.len()
             + self.meta.len()
@@ -176,6 +191,8 @@ impl WriteBatch {
             headers,
             bodies,
             receipts,
+            weights,
+            preimages,
             canonical,
             tx_locations,
             meta,
@@ -209,6 +226,8 @@ impl WriteBatch {
             (Column::Headers, headers),
             (Column::Bodies, bodies),
             (Column::Receipts, receipts),
+            (Column::BlockWeights, weights),
+            (Column::Preimages, preimages),
         ] {
             for (hash, value) in values {
                 ops.push((column.id(), Operation::Set(hash.as_bytes().to_vec(), value)));

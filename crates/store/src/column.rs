@@ -61,11 +61,21 @@ pub enum Column {
     /// ([`TxLocation`](crate::TxLocation)). `uniform`; a `Set` replaces (a
     /// reorg moves a transaction to another block).
     TxLocations = 7,
+    /// Fork-choice weight of every stored block: `block hash -> total weight`
+    /// (32-byte big-endian U256: the sum of the consensus engine's weights from
+    /// genesis to the block, e.g. total difficulty). Kept for side branches too,
+    /// so a branch that overtakes the head is recognised on import. `uniform`.
+    BlockWeights = 8,
+    /// Preimages of the secure tries' keys: `keccak256(address) -> address`
+    /// and `keccak256(slot) -> slot`, for every account and storage slot ever
+    /// written, so the state can be listed by address (`anvil_dumpState`).
+    /// `preimage` + `uniform`: the value is what hashes to the key.
+    Preimages = 9,
 }
 
 impl Column {
     /// Every column, in column-id order.
-    pub const ALL: [Column; 8] = [
+    pub const ALL: [Column; 10] = [
         Column::Meta,
         Column::TrieNodes,
         Column::Code,
@@ -74,6 +84,8 @@ impl Column {
         Column::Receipts,
         Column::Canonical,
         Column::TxLocations,
+        Column::BlockWeights,
+        Column::Preimages,
     ];
 
     /// The parity-db column id.
@@ -92,6 +104,8 @@ impl Column {
             Column::Receipts => "receipts",
             Column::Canonical => "canonical",
             Column::TxLocations => "tx_locations",
+            Column::BlockWeights => "block_weights",
+            Column::Preimages => "preimages",
         }
     }
 
@@ -108,13 +122,16 @@ impl Column {
             Column::TrieNodes => {
                 ColumnOptions { preimage: true, uniform: true, ref_counted: true, ..base }
             }
+            Column::Preimages => ColumnOptions { preimage: true, uniform: true, ..base },
             Column::Code => ColumnOptions {
                 preimage: true,
                 uniform: true,
                 compression: CompressionType::Lz4,
                 ..base
             },
-            Column::Headers | Column::TxLocations => ColumnOptions { uniform: true, ..base },
+            Column::Headers | Column::TxLocations | Column::BlockWeights => {
+                ColumnOptions { uniform: true, ..base }
+            }
             Column::Bodies | Column::Receipts => {
                 ColumnOptions { uniform: true, compression: CompressionType::Lz4, ..base }
             }

@@ -118,4 +118,4 @@ pub use store::Store;
 
 /// Version of the storage schema (the columns, their options and the key and
 /// value layouts in this crate). Bump it on any change to them.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;

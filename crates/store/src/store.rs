@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Instant;
 
-use basalt_primitives::H256;
+use basalt_primitives::{H256, U256};
 use basalt_trie::{NodeStore, NodeStoreError};
 use parity_db::{ColumnOptions, Db};
 use tracing::{debug, info};
@@ -171,6 +171,25 @@ impl Store {
     /// The highest block number with a canonical entry, and its hash.
     pub fn highest_canonical(&self) -> Result<Option<(u64, H256)>> {
         self.with_db(highest_canonical)
+    }
+
+    /// What hashes to `hash`, if stored: the address or storage slot behind a
+    /// secure-trie key.
+    pub fn preimage(&self, hash: &H256) -> Result<Option<Vec<u8>>> {
+        self.get(Column::Preimages, hash.as_bytes())
+    }
+
+    /// The total fork-choice weight of a stored block.
+    pub fn block_weight(&self, block_hash: &H256) -> Result<Option<U256>> {
+        match self.get(Column::BlockWeights, block_hash.as_bytes())? {
+            Some(value) if value.len() == 32 => Ok(Some(U256::from_big_endian(&value))),
+            Some(value) => Err(Error::Corrupt {
+                column: Column::BlockWeights,
+                key: block_hash.as_bytes().to_vec(),
+                reason: format!("weight is {} bytes, expected 32", value.len()),
+            }),
+            None => Ok(None),
+        }
     }
 
     /// Where the transaction with this hash is, if a canonical block includes it.

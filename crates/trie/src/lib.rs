@@ -30,11 +30,14 @@
 //!   nodes come out as a [`NodeSet`]); [`ordered_trie_root`] gives
 //!   transactions and receipts roots (key = RLP of the index) and
 //!   [`trie_root`] the root of any key/value set.
+//! - **Iteration**: [`Entries`] walks a committed trie's entries in key
+//!   order, loading nodes as it goes.
 //!
 //! Reading a store is trusted: a node's bytes are not re-hashed on load. A
 //! proof is untrusted: every proof node is looked up by its hash.
 
 mod error;
+mod iter;
 mod nibbles;
 mod node;
 mod proof;
@@ -44,6 +47,7 @@ mod store;
 mod trie;
 
 pub use error::{NodeDecodeError, ProofError, Result, TrieError};
+pub use iter::Entries;
 pub use proof::verify_proof;
 pub use root::{ordered_trie_root, root_from_sorted, trie_root, NullStore, UnsortedKeys};
 pub use secure::{verify_secure_proof, SecureTrie};

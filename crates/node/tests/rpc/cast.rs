@@ -8,7 +8,7 @@ use std::process::Command;
 
 const PACKAGE: &str = "@foundry-rs/cast-linux-amd64@1.7.1";
 
-fn cast_binary() -> Result<PathBuf, String> {
+pub(crate) fn cast_binary() -> Result<PathBuf, String> {
     let home = std::env::var("HOME").map_err(|_| "HOME is not set".to_owned())?;
     let prefix = PathBuf::from(home).join(".cache/basalt/npm");
     let bin = prefix.join("node_modules/@foundry-rs/cast-linux-amd64/bin/cast");
@@ -29,7 +29,7 @@ fn cast_binary() -> Result<PathBuf, String> {
     Ok(bin)
 }
 
-fn cast(bin: &PathBuf, args: &[&str]) -> String {
+pub(crate) fn cast(bin: &PathBuf, args: &[&str]) -> String {
     let out = Command::new(bin).args(args).output().unwrap();
     assert!(
         out.status.success(),

@@ -16,7 +16,7 @@ use std::sync::Mutex;
 /// Serializes installs between the tests of this binary.
 static INSTALL: Mutex<()> = Mutex::new(());
 
-fn repo_root() -> PathBuf {
+pub(crate) fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
@@ -55,7 +55,7 @@ pub(crate) fn token_artifact() -> PathBuf {
 
 /// ~/.cache/basalt/npm-clients with ethers and viem installed from the lock
 /// file, or why node cannot be used.
-fn npm_prefix() -> Result<PathBuf, String> {
+pub(crate) fn npm_prefix() -> Result<PathBuf, String> {
     if !have("node", "--version") || !have("npm", "--version") {
         return Err("node or npm is not installed".into());
     }
@@ -82,7 +82,7 @@ fn npm_prefix() -> Result<PathBuf, String> {
 
 /// The python of ~/.cache/basalt/venv-web3 with scripts/requirements.txt
 /// installed, or why python cannot be used.
-fn python() -> Result<PathBuf, String> {
+pub(crate) fn python() -> Result<PathBuf, String> {
     if !have("python3", "--version") {
         return Err("python3 is not installed".into());
     }
@@ -115,7 +115,7 @@ fn python() -> Result<PathBuf, String> {
 
 /// Runs a client script to completion, prints its output, asserts exit 0;
 /// its stdout.
-fn run(what: &str, mut command: Command) -> String {
+pub(crate) fn run(what: &str, mut command: Command) -> String {
     let Output { status, stdout, stderr } = command.output().expect("client runs");
     let stdout = String::from_utf8_lossy(&stdout).into_owned();
     let stderr = String::from_utf8_lossy(&stderr);
@@ -126,7 +126,7 @@ fn run(what: &str, mut command: Command) -> String {
 
 /// A node script: copied beside the installed node_modules (ES modules
 /// resolve packages from the script's own folder) and run there.
-fn node_script(prefix: &Path, source: &Path, args: &[&str]) -> Command {
+pub(crate) fn node_script(prefix: &Path, source: &Path, args: &[&str]) -> Command {
     let copy = prefix.join(source.file_name().unwrap());
     std::fs::copy(source, &copy).unwrap();
     let mut command = Command::new("node");

@@ -1,10 +1,7 @@
 //! Refused transactions: each error's code and message, and no state change.
 
 use crate::harness::*;
-use basalt_primitives::{
-    sign_transaction, signing_key_from_bytes, SignedTransaction, Transaction, TxKind, TxLegacy,
-    SECP256K1_HALF_N, U256,
-};
+use basalt_primitives::{signing_key_from_bytes, SignedTransaction, SECP256K1_HALF_N, U256};
 use serde_json::json;
 
 #[test]
@@ -73,32 +70,4 @@ fn refused_transactions_change_nothing() {
         (e["code"].clone(), e["message"].clone()),
         (json!(-32000), json!("replacement transaction underpriced"))
     );
-}
-
-#[test]
-fn unprotected_legacy_transactions_follow_the_policy() {
-    let unprotected = |nonce: u64| {
-        let tx = TxLegacy {
-            chain_id: None,
-            nonce,
-            gas_price: gwei(10),
-            gas_limit: 21_000,
-            to: TxKind::Call(addr(DEV_ADDR_1)),
-            value: U256::one(),
-            input: vec![],
-        };
-        hex0x(&sign_transaction(Transaction::Legacy(tx), &key0()).unwrap().encode_network())
-    };
-    let node = DevNode::start();
-    let e = node.error("eth_sendRawTransaction", json!([unprotected(0)]));
-    assert_eq!(e["code"], -32000);
-    assert_eq!(e["message"], "only replay-protected (EIP-155) transactions allowed over RPC");
-    drop(node);
-    let node = DevNode::start_with(&["--allow-unprotected-txs"]);
-    let hash = node.call("eth_sendRawTransaction", json!([unprotected(0)]));
-    let receipt = node.receipt(hash.as_str().unwrap());
-    assert_eq!((receipt["status"].clone(), receipt["type"].clone()), (json!("0x1"), json!("0x0")));
-    let tx = node.call("eth_getTransactionByHash", json!([hash]));
-    assert_eq!(tx["v"], "0x1b");
-    assert!(tx.get("chainId").is_none());
 }

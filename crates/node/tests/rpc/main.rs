@@ -7,10 +7,13 @@
 mod basics;
 mod cast;
 mod clients;
+mod consensus;
 mod errors;
 mod harness;
 mod kill;
 mod logs;
 mod persistence;
 mod proof;
+mod state_dump;
 mod transactions;
+mod tx_types;

@@ -1,15 +1,20 @@
 //! The `anvil_` dev namespace: what cast and scripts probe and use.
 
 use crate::context::RpcContext;
-use crate::error::{RpcError, RpcResult};
+use crate::error::{RpcError, RpcResult, StateDumpError};
 use crate::namespaces::evm::small;
 use crate::producer::StatePatch;
+use crate::state_dump::StateDump;
 use crate::types::{Bytes, Quantity};
-use basalt_primitives::{Address, H256};
+use basalt_primitives::{keccak256, Address, H256};
 use jsonrpsee::core::async_trait;
 use jsonrpsee::proc_macros::rpc;
 use serde_json::{json, Value};
+use std::collections::HashSet;
 use std::sync::Arc;
+use tracing::debug;
+
+const TARGET: &str = "basalt::rpc";
 
 /// The `anvil_` methods.
 #[rpc(server, namespace = "anvil")]
@@ -43,6 +48,15 @@ pub trait AnvilApi {
         slot: Quantity,
         value: H256,
     ) -> RpcResult<bool>;
+    /// Writes every account of a state dump ([`crate::state_dump`]) into
+    /// one new block; answers true. Nothing is written when any part of the
+    /// dump is invalid.
+    #[method(name = "loadState")]
+    async fn load_state(&self, dump: String) -> RpcResult<bool>;
+    /// Every account of the state at the head, as a dump `anvil_loadState`
+    /// reads ([`crate::state_dump`]).
+    #[method(name = "dumpState", aliases = ["hardhat_dumpState"])]
+    async fn dump_state(&self) -> RpcResult<String>;
     /// Lets `eth_sendTransaction` send from `address` without its key.
     #[method(name = "impersonateAccount", aliases = ["hardhat_impersonateAccount"])]
     fn impersonate_account(&self, address: Address) -> RpcResult<()>;
@@ -146,6 +160,43 @@ impl AnvilApiServer for AnvilApi {
     ) -> RpcResult<bool> {
         self.patch(StatePatch::Storage(address, H256(slot.0.to_big_endian()), value)).await?;
         Ok(true)
+    }
+
+    async fn load_state(&self, dump: String) -> RpcResult<bool> {
+        let dump = StateDump::decode(&dump)?;
+        let chain = self.ctx.chain.clone();
+        // Every module is checked before anything is written (once per code hash).
+        let dump = tokio::task::spawn_blocking(move || {
+            let mut checked = HashSet::new();
+            for (address, account) in &dump.accounts {
+                let code = &account.code.0;
+                if code.is_empty() || !checked.insert(keccak256(code)) {
+                    continue;
+                }
+                chain.vm().prepare(code).map_err(|e| StateDumpError::InvalidCode {
+                    address: *address,
+                    reason: e.to_string(),
+                })?;
+            }
+            Ok::<_, StateDumpError>(dump)
+        })
+        .await
+        .map_err(|e| RpcError::Task(e.to_string()))??;
+        let accounts = dump.accounts.len();
+        self.patch(dump.into_patch()).await?;
+        debug!(target: TARGET, accounts, "loaded a state dump");
+        Ok(true)
+    }
+
+    async fn dump_state(&self) -> RpcResult<String> {
+        let chain = self.ctx.chain.clone();
+        tokio::task::spawn_blocking(move || {
+            let head = chain.head();
+            StateDump::from_store(chain.store(), &head).map(|dump| dump.encode())
+        })
+        .await
+        .map_err(|e| RpcError::Task(e.to_string()))?
+        .map_err(RpcError::Execution)
     }
 
     fn impersonate_account(&self, address: Address) -> RpcResult<()> {

@@ -4,13 +4,14 @@
 
 use crate::context::RpcContext;
 use crate::error::{RpcError, RpcResult};
-use crate::filters::FilterKind;
+use crate::filters::{drain_removed, FilterKind};
+use crate::namespaces::pubsub::block_logs;
 use crate::types::{
     block_receipts, to_access_list, BlockId, BlockNumberOrTag, Bytes, FeeHistory, FilterSpec,
     Quantity, RpcAccountProof, RpcBlock, RpcLog, RpcReceipt, RpcStorageProof, RpcTransaction,
     StateOverride, TransactionRequest, TxPosition,
 };
-use basalt_chain::{ChainState, SealedHeader};
+use basalt_chain::{ChainState, NewBlock, SealedHeader};
 use basalt_executor::{estimate_gas, simulate_call, CallRequest};
 use basalt_primitives::{
     keccak256, Address, Signature, SignedTransaction, Transaction, TxEip1559, TxKind, TxLegacy,
@@ -40,6 +41,12 @@ pub trait EthApi {
     /// The beneficiary of produced blocks.
     #[method(name = "coinbase")]
     fn coinbase(&self) -> RpcResult<Address>;
+    /// Whether the node produces blocks.
+    #[method(name = "mining")]
+    fn mining(&self) -> RpcResult<bool>;
+    /// Hashes per second of the node's proof-of-work miner.
+    #[method(name = "hashrate")]
+    fn hashrate(&self) -> RpcResult<U64>;
     /// Legacy gas price suggestion: next base fee + suggested tip.
     #[method(name = "gasPrice")]
     fn gas_price(&self) -> RpcResult<U256>;
@@ -513,7 +520,15 @@ impl EthApiServer for EthApi {
     }
 
     fn coinbase(&self) -> RpcResult<Address> {
-        Ok(self.ctx.chain.head().header.beneficiary)
+        Ok(self.ctx.producer.coinbase().unwrap_or(self.ctx.chain.head().header.beneficiary))
+    }
+
+    fn mining(&self) -> RpcResult<bool> {
+        Ok(self.ctx.producer.mining())
+    }
+
+    fn hashrate(&self) -> RpcResult<U64> {
+        Ok(self.ctx.producer.hashrate().into())
     }
 
     fn gas_price(&self) -> RpcResult<U256> {
@@ -827,7 +842,13 @@ impl EthApiServer for EthApi {
         };
         self.ctx
             .filters
-            .install(FilterKind::Logs { spec: filter, start, next, to })
+            .install(FilterKind::Logs {
+                spec: filter,
+                start,
+                next,
+                to,
+                events: self.ctx.chain.subscribe(),
+            })
             .ok_or_else(|| RpcError::LimitExceeded("too many filters".into()))
     }
 
@@ -835,7 +856,7 @@ impl EthApiServer for EthApi {
         let next = self.ctx.chain.head().header.number + 1;
         self.ctx
             .filters
-            .install(FilterKind::Blocks { next })
+            .install(FilterKind::Blocks { next, events: self.ctx.chain.subscribe() })
             .ok_or_else(|| RpcError::LimitExceeded("too many filters".into()))
     }
 
@@ -851,23 +872,25 @@ impl EthApiServer for EthApi {
         let head = self.ctx.chain.head().header.number;
         enum Poll {
             Blocks(u64, u64),
-            Logs(FilterSpec, u64, u64),
+            Logs(FilterSpec, u64, u64, Vec<Arc<NewBlock>>),
             Pending(Vec<H256>),
         }
         let poll = self
             .ctx
             .filters
             .with(id.0, |f| match &mut f.kind {
-                FilterKind::Blocks { next } => {
+                FilterKind::Blocks { next, events } => {
+                    drain_removed(events, next);
                     let from = *next;
                     *next = head + 1;
                     Poll::Blocks(from, head)
                 }
-                FilterKind::Logs { spec, next, to, .. } => {
+                FilterKind::Logs { spec, next, to, events, .. } => {
+                    let removed = drain_removed(events, next);
                     let from = *next;
                     let until = to.map_or(head, |t| t.min(head));
                     *next = (*next).max(until + 1);
-                    Poll::Logs(spec.clone(), from, until)
+                    Poll::Logs(spec.clone(), from, until, removed)
                 }
                 FilterKind::PendingTransactions { receiver } => {
                     let mut hashes = Vec::new();
@@ -892,8 +915,11 @@ impl EthApiServer for EthApi {
                 }
                 serde_json::to_value(hashes)
             }
-            Poll::Logs(spec, from, to) => {
-                serde_json::to_value(self.logs_in_range(&spec, from, to).await?)
+            Poll::Logs(spec, from, to, removed) => {
+                let mut logs: Vec<RpcLog> =
+                    removed.iter().flat_map(|block| block_logs(block, &spec)).collect();
+                logs.extend(self.logs_in_range(&spec, from, to).await?);
+                serde_json::to_value(logs)
             }
             Poll::Pending(hashes) => serde_json::to_value(hashes),
         };

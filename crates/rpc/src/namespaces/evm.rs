@@ -114,13 +114,9 @@ impl EvmApiServer for EvmApi {
             snapshots.1.retain(|k, _| *k < id);
             target
         };
-        let number = self.ctx.require_header(BlockId::Hash(target))?.header.number;
-        let removed = self.ctx.blocks_after(number)?;
+        self.ctx.require_header(BlockId::Hash(target))?;
+        // The chain announces the blocks it forgets as removed.
         self.ctx.producer.rewind(target).await.map_err(RpcError::Producer)?;
-        for block in removed {
-            // No subscriber is fine.
-            let _ = self.ctx.removed_blocks.send(block);
-        }
         Ok(true)
     }
 }

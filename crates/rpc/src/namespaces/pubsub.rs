@@ -7,7 +7,7 @@
 use crate::context::RpcContext;
 use crate::error::RpcError;
 use crate::types::{FilterSpec, RpcHeader, RpcLog};
-use basalt_chain::LogEntry;
+use basalt_chain::{LogEntry, NewBlock};
 use jsonrpsee::core::{async_trait, SubscriptionResult};
 use jsonrpsee::proc_macros::rpc;
 use jsonrpsee::{PendingSubscriptionSink, SubscriptionMessage, SubscriptionSink};
@@ -55,16 +55,14 @@ impl EthPubSubApiServer for EthPubSub {
         match kind.as_str() {
             "newHeads" | "logs" => {
                 let mut blocks = self.ctx.chain.subscribe();
-                let mut removed_blocks = self.ctx.removed_blocks.subscribe();
                 let sink = pending.accept().await?;
                 let spec = params.unwrap_or_default();
                 let heads = kind == "newHeads";
                 tokio::spawn(async move {
                     loop {
-                        let (block, removed) = tokio::select! {
+                        let block = tokio::select! {
                             _ = sink.closed() => break,
-                            block = blocks.recv() => (block, false),
-                            block = removed_blocks.recv(), if !heads => (block, true),
+                            block = blocks.recv() => block,
                         };
                         let block = match block {
                             Ok(block) => block,
@@ -72,27 +70,15 @@ impl EthPubSubApiServer for EthPubSub {
                             Err(RecvError::Closed) => break,
                         };
                         if heads {
-                            if !send(&sink, &RpcHeader::from(block.header.as_ref())).await {
+                            // Blocks leaving the chain are not heads; their replacements are.
+                            if !block.removed
+                                && !send(&sink, &RpcHeader::from(block.header.as_ref())).await
+                            {
                                 break;
                             }
                             continue;
                         }
-                        if !spec.bloom_may_match(&block.header.header.logs_bloom) {
-                            continue;
-                        }
-                        for (tx_index, tx_hash, log_index, log) in block.logs() {
-                            if !spec.matches(log) {
-                                continue;
-                            }
-                            let entry = LogEntry {
-                                log: log.clone(),
-                                block_number: block.header.header.number,
-                                block_hash: block.header.hash,
-                                transaction_hash: tx_hash,
-                                transaction_index: tx_index as u64,
-                                log_index: log_index as u64,
-                            };
-                            let log = RpcLog { removed, ..RpcLog::from(&entry) };
+                        for log in block_logs(&block, &spec) {
                             if !send(&sink, &log).await {
                                 return;
                             }
@@ -129,4 +115,27 @@ impl EthPubSubApiServer for EthPubSub {
         }
         Ok(())
     }
+}
+
+/// The logs of a chain notification that match `spec`, flagged `removed` when
+/// the block left the canonical chain.
+pub(crate) fn block_logs(block: &NewBlock, spec: &FilterSpec) -> Vec<RpcLog> {
+    if !spec.bloom_may_match(&block.header.header.logs_bloom) {
+        return Vec::new();
+    }
+    block
+        .logs()
+        .filter(|(_, _, _, log)| spec.matches(log))
+        .map(|(tx_index, tx_hash, log_index, log)| {
+            let entry = LogEntry {
+                log: log.clone(),
+                block_number: block.header.header.number,
+                block_hash: block.header.hash,
+                transaction_hash: tx_hash,
+                transaction_index: tx_index as u64,
+                log_index: log_index as u64,
+            };
+            RpcLog { removed: block.removed, ..RpcLog::from(&entry) }
+        })
+        .collect()
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use basalt_primitives::{rlp, H256};
+use basalt_primitives::{keccak256, rlp, H256};
 use basalt_store::WriteBatch;
 use basalt_trie::{NodeSet, SecureTrie};
 use tracing::debug;
@@ -24,6 +24,7 @@ use crate::reader::encode_storage_value;
 pub struct StateChanges {
     nodes: NodeSet,
     code: BTreeMap<H256, Vec<u8>>,
+    preimages: BTreeMap<H256, Vec<u8>>,
 }
 
 impl StateChanges {
@@ -37,9 +38,15 @@ impl StateChanges {
         &self.code
     }
 
+    /// The secure-trie keys written, with what they hash from (addresses and
+    /// storage slots), so the state can be listed by address later.
+    pub fn preimages(&self) -> &BTreeMap<H256, Vec<u8>> {
+        &self.preimages
+    }
+
     /// True when the commit changed nothing.
     pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty() && self.code.is_empty()
+        self.nodes.is_empty() && self.code.is_empty() && self.preimages.is_empty()
     }
 
     /// The nodes and the code.
@@ -52,6 +59,9 @@ impl StateChanges {
         batch.insert_trie_nodes(self.nodes);
         for (code_hash, code) in self.code {
             batch.insert_code(code_hash, code);
+        }
+        for (hash, preimage) in self.preimages {
+            batch.insert_preimage(hash, preimage);
         }
     }
 }
@@ -93,6 +103,7 @@ impl<B: StateBackend> JournaledState<B> {
                 for (slot, word) in &entry.storage {
                     // A zero word encodes empty, which removes the slot.
                     storage.insert(slot.as_bytes(), encode_storage_value(word))?;
+                    changes.preimages.insert(keccak256(slot.as_bytes()), slot.as_bytes().to_vec());
                 }
                 let (storage_root, nodes) = storage.commit();
                 changes.nodes.extend(nodes);
@@ -105,6 +116,7 @@ impl<B: StateBackend> JournaledState<B> {
                 }
             }
             state.insert(address.as_bytes(), rlp::encode(&account).to_vec())?;
+            changes.preimages.insert(keccak256(address.as_bytes()), address.as_bytes().to_vec());
             written += 1;
         }
         let (root, nodes) = state.commit();
@@ -141,8 +153,13 @@ mod tests {
         let (_, changes) = state.commit().unwrap();
         let distinct: std::collections::BTreeSet<_> =
             changes.nodes().iter().map(|(h, _)| *h).collect();
-        let expected = distinct.len() + changes.code().len();
+        let expected = distinct.len() + changes.code().len() + changes.preimages().len();
         assert_eq!(changes.code().len(), 5);
+        // Five addresses and five slots, each with what it hashes from.
+        assert_eq!(changes.preimages().len(), 10);
+        for (hash, preimage) in changes.preimages() {
+            assert_eq!(*hash, keccak256(preimage));
+        }
         let mut batch = WriteBatch::new();
         changes.write_to(&mut batch);
         assert_eq!(batch.len(), expected);
