@@ -31,8 +31,8 @@ pub enum StatePatch {
 
 /// What the RPC asks of the block producer.
 pub trait BlockProducer: Send + Sync + 'static {
-    /// Pending transactions wait in the pool. In automine mode the future
-    /// resolves once a block including them is committed; otherwise at once.
+    /// Pending transactions wait in the pool. The future resolves at once;
+    /// in automine mode a block including them follows in the background.
     fn transactions_ready(&self) -> ProducerFuture<()>;
     /// Mines `blocks` blocks now (the first at `timestamp` if given) and
     /// returns their hashes.
