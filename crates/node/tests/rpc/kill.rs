@@ -143,7 +143,7 @@ fn sigkill_keeps_every_block_served_a_second_before_and_never_half_a_block() {
     // It goes on from there.
     let nonce = node.nonce(DEV_ADDR_0);
     let hash = node.send_raw(&eip1559(nonce, Some(addr(DEV_ADDR_1)), U256::one(), vec![], 21_000));
-    let head = quantity(&head(&node)["number"]);
-    assert_eq!(quantity(&node.receipt(&hash)["blockNumber"]), head);
+    let mined = quantity(&node.receipt(&hash)["blockNumber"]);
+    assert_eq!(mined, quantity(&head(&node)["number"]));
     node.kill9();
 }
