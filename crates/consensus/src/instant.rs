@@ -65,15 +65,7 @@ impl Engine for InstantEngine {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::rules::test_utils::{child_of, parent};
-    use crate::EpochInputs;
-
-    struct NoStakes;
-    impl StakeSource for NoStakes {
-        fn epoch_inputs(&self, _: &Header, _: u64) -> Result<EpochInputs> {
-            Err(ConsensusError::Inputs("instant sealing reads no stakes".into()))
-        }
-    }
+    use crate::rules::test_utils::{child_of, parent, NoStakes};
 
     fn verify(parent: &Header, header: &Header) -> Result<()> {
         InstantEngine.verify_header(parent, header, 0, &NoStakes)

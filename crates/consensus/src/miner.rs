@@ -187,18 +187,11 @@ mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
     use crate::pow::{verify_work, PowEngine};
-    use crate::rules::test_utils::{child_of, parent};
-    use crate::{ConsensusError, Engine, EpochInputs, StakeSource};
+    use crate::rules::test_utils::{child_of, parent, NoStakes};
+    use crate::Engine;
     use basalt_chainspec::PowConfig;
     use basalt_primitives::U256;
     use std::sync::Arc;
-
-    struct NoStakes;
-    impl StakeSource for NoStakes {
-        fn epoch_inputs(&self, _: &Header, _: u64) -> crate::Result<EpochInputs> {
-            Err(ConsensusError::Inputs("proof of work reads no stakes".into()))
-        }
-    }
 
     #[test]
     fn mined_headers_verify() {

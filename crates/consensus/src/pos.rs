@@ -33,11 +33,11 @@
 //! [`verify_equivocation`] checks such evidence, and [`Proposer`](crate::Proposer) refuses
 //! to ever do it.
 
-use crate::rules::{check_common, check_not_in_future};
+use crate::rules::{check_common, check_not_in_future, clear_seal_fields};
 use crate::{seal_signer, slot_of, slot_timestamp, ConsensusError, Engine, EpochInputs};
 use crate::{Result, StakeSource};
 use basalt_chainspec::PosConfig;
-use basalt_primitives::{keccak256, Address, Header, H256, H64, U256};
+use basalt_primitives::{keccak256, Address, Header, U256};
 
 /// The proposer of `slot` under `inputs` (see the [module docs](self)). Fails if the set
 /// is empty, has no stake, or is not strictly sorted by address.
@@ -176,9 +176,7 @@ impl Engine for PosEngine {
 
     fn prepare(&self, _parent: &Header, header: &mut Header) -> Result<()> {
         header.difficulty = U256::one();
-        header.mix_hash = H256::zero();
-        header.nonce = H64::zero();
-        header.seal.clear();
+        clear_seal_fields(header);
         Ok(())
     }
 
@@ -290,6 +288,7 @@ mod tests {
     use crate::sign_seal;
     use basalt_chainspec::Validator;
     use basalt_primitives::secret_key_to_address;
+    use basalt_primitives::{H256, H64};
 
     const GENESIS_TS: u64 = 1_000;
     const SLOT_TIME: u64 = 2;

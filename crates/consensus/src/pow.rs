@@ -44,10 +44,10 @@
 //! `MAX_FUTURE_DRIFT` ahead of its clock, since peers (and its own import) refuse it
 //! until then. From `T = 2` the lead stays within a few seconds.
 
-use crate::rules::{check_common, check_no_seal, check_not_in_future};
+use crate::rules::{check_common, check_no_seal, check_not_in_future, clear_seal_fields};
 use crate::{ConsensusError, Engine, Result, StakeSource};
 use basalt_chainspec::PowConfig;
-use basalt_primitives::{Header, H256, H64, U256};
+use basalt_primitives::{Header, H256, U256};
 use ethereum_types::U512;
 use keccak::{Keccak, State1600};
 use std::ops::Range;
@@ -235,9 +235,7 @@ impl Engine for PowEngine {
 
     fn prepare(&self, parent: &Header, header: &mut Header) -> Result<()> {
         header.difficulty = self.difficulty_for(parent, header.timestamp);
-        header.mix_hash = H256::zero();
-        header.nonce = H64::zero();
-        header.seal.clear();
+        clear_seal_fields(header);
         Ok(())
     }
 
@@ -277,16 +275,9 @@ impl Engine for PowEngine {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
-    use crate::rules::test_utils::{child_of, parent};
-    use crate::EpochInputs;
+    use crate::rules::test_utils::{child_of, parent, NoStakes};
     use basalt_primitives::keccak256;
-
-    struct NoStakes;
-    impl StakeSource for NoStakes {
-        fn epoch_inputs(&self, _: &Header, _: u64) -> Result<EpochInputs> {
-            Err(ConsensusError::Inputs("proof of work reads no stakes".into()))
-        }
-    }
+    use basalt_primitives::H64;
 
     fn config(target_block_time: u64) -> PowConfig {
         PowConfig {

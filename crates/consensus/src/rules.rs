@@ -86,6 +86,13 @@ pub(crate) fn check_not_in_future(header: &Header, now: u64) -> Result<()> {
     Ok(())
 }
 
+/// Clears the fields a sealer fills (`mix_hash`, `nonce`, `seal`) on a candidate header.
+pub(crate) fn clear_seal_fields(header: &mut Header) {
+    header.mix_hash = basalt_primitives::H256::zero();
+    header.nonce = basalt_primitives::H64::zero();
+    header.seal.clear();
+}
+
 /// Instant and proof-of-work headers carry no seal: it is outside what they commit to, so
 /// allowing one would let anyone re-hash a block.
 pub(crate) fn check_no_seal(header: &Header) -> Result<()> {
@@ -98,7 +105,17 @@ pub(crate) fn check_no_seal(header: &Header) -> Result<()> {
 
 #[cfg(test)]
 pub(crate) mod test_utils {
+    use crate::{ConsensusError, EpochInputs, Result, StakeSource};
     use basalt_primitives::{Address, Header, U256};
+
+    /// The stake source of engines that read none: every request is an error.
+    pub(crate) struct NoStakes;
+
+    impl StakeSource for NoStakes {
+        fn epoch_inputs(&self, _: &Header, _: u64) -> Result<EpochInputs> {
+            Err(ConsensusError::Inputs("this engine reads no stakes".into()))
+        }
+    }
 
     /// A plausible parent: block 10 at time 1000 with a 30M gas limit.
     pub(crate) fn parent() -> Header {
