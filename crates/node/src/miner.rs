@@ -285,14 +285,7 @@ impl Worker {
         timestamp: Option<u64>,
         patch: Option<&StatePatch>,
     ) -> Result<(H256, usize), String> {
-        let head = self.chain.head();
-        let base_fee = self.chain.child_base_fee(&head.header);
-        let txs: Vec<(SignedTransaction, Address)> = self
-            .pool
-            .lock()
-            .best_transactions(base_fee)
-            .map(|p| (p.transaction().clone(), p.sender()))
-            .collect();
+        let txs = pool_candidates(&self.chain, &self.pool);
         let timestamp = timestamp.unwrap_or_else(|| self.clock.next_timestamp());
         let built = self
             .chain
@@ -322,6 +315,16 @@ impl Worker {
         self.update_pool(&mined, &sealed.header);
         Ok((sealed.hash, mined.len()))
     }
+}
+
+/// The pool's best transactions for a child of the head, with their senders,
+/// in the order a block should take them.
+pub(crate) fn pool_candidates(
+    chain: &Chain,
+    pool: &Mutex<TxPool>,
+) -> Vec<(SignedTransaction, Address)> {
+    let base_fee = chain.child_base_fee(&chain.head().header);
+    pool.lock().best_transactions(base_fee).map(|p| (p.transaction().clone(), p.sender())).collect()
 }
 
 /// Tells the pool about a new head: `mined` left, accounts changed, the base

@@ -13,7 +13,7 @@
 //! The dev methods (`evm_mine`, `anvil_setBalance`, …) belong to `basalt dev`;
 //! here they answer with an error naming the engine.
 
-use crate::miner::update_pool;
+use crate::miner::{pool_candidates, update_pool};
 use basalt_chain::Chain;
 use basalt_consensus::{Miner as PowMiner, PosEngine, Proposer};
 use basalt_primitives::{Address, SignedTransaction, H256};
@@ -156,18 +156,6 @@ fn unix_now() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
 }
 
-/// The pool's best transactions for a child of the head.
-fn candidates(shared: &Shared) -> Vec<(SignedTransaction, Address)> {
-    let head = shared.chain.head();
-    let base_fee = shared.chain.child_base_fee(&head.header);
-    shared
-        .pool
-        .lock()
-        .best_transactions(base_fee)
-        .map(|p| (p.transaction().clone(), p.sender()))
-        .collect()
-}
-
 /// Builds a block on the head, lets `seal` finish its header, stores it and
 /// updates the pool. `Ok(None)` when `seal` gave up.
 fn produce(
@@ -179,7 +167,7 @@ fn produce(
         usize,
     ) -> Result<Option<basalt_primitives::Header>, String>,
 ) -> Result<Option<H256>, String> {
-    let txs = candidates(shared);
+    let txs = pool_candidates(&shared.chain, &shared.pool);
     let mut built =
         shared.chain.build_block(txs, timestamp, coinbase).map_err(|e| e.to_string())?;
     for (hash, reason) in &built.rejected {
