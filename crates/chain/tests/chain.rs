@@ -1,41 +1,11 @@
 //! Genesis, build/commit, import with verification, restart, notifications.
 #![allow(clippy::unwrap_used)]
 
-use basalt_chain::{BlockError, Chain, ChainError};
-use basalt_chainspec::ChainSpec;
-use basalt_primitives::{
-    secret_key_to_address, sign_transaction, signing_key_from_bytes, Address, SignedTransaction,
-    Transaction, TxEip1559, TxKind, H256, U256,
-};
-use basalt_store::Store;
-use basalt_vm::{Vm, VmConfig};
-use std::sync::Arc;
+mod common;
 
-const DEV_KEY: &str = "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
-
-fn open(dir: &std::path::Path) -> Chain {
-    let store = Arc::new(Store::open(dir).unwrap());
-    Chain::open(store, ChainSpec::dev(), Vm::new(VmConfig::default()).unwrap()).unwrap()
-}
-
-fn transfer(nonce: u64, to: Address, value: u64) -> (SignedTransaction, Address) {
-    let key = signing_key_from_bytes(&hex::decode(DEV_KEY).unwrap()).unwrap();
-    let tx = sign_transaction(
-        Transaction::Eip1559(TxEip1559 {
-            chain_id: 31337,
-            nonce,
-            max_priority_fee_per_gas: U256::from(1),
-            max_fee_per_gas: U256::from(10_000_000_000u64),
-            gas_limit: 21_000,
-            to: TxKind::Call(to),
-            value: U256::from(value),
-            ..Default::default()
-        }),
-        &key,
-    )
-    .unwrap();
-    (tx, secret_key_to_address(&key))
-}
+use basalt_chain::{BlockError, ChainError};
+use basalt_primitives::{Address, H256, U256};
+use common::{open, transfer};
 
 #[test]
 fn blocks_persist_and_reopen_at_the_same_head() {
@@ -48,7 +18,7 @@ fn blocks_persist_and_reopen_at_the_same_head() {
         let mut events = chain.subscribe();
         for i in 0..3 {
             let built =
-                chain.build_block([transfer(i, bob, 100)], 1_000 + i, Address::zero()).unwrap();
+                chain.build_block([transfer(0, i, bob, 100)], 1_000 + i, Address::zero()).unwrap();
             assert!(built.rejected.is_empty());
             chain.commit_built(built).unwrap();
             let ev = events.try_recv().unwrap();
@@ -56,7 +26,7 @@ fn blocks_persist_and_reopen_at_the_same_head() {
             assert_eq!(ev.receipts.len(), 1);
         }
         // A tx with a used nonce is left out, not fatal.
-        let built = chain.build_block([transfer(0, bob, 1)], 2_000, Address::zero()).unwrap();
+        let built = chain.build_block([transfer(0, 0, bob, 1)], 2_000, Address::zero()).unwrap();
         assert_eq!(built.rejected.len(), 1);
         assert!(built.block.transactions.is_empty());
         chain.flush();
@@ -80,7 +50,7 @@ fn imported_blocks_are_verified_root_by_root() {
     let a = open(a_dir.path());
     let b = open(b_dir.path());
     let bob = Address::repeat_byte(0xb0);
-    let built = a.build_block([transfer(0, bob, 5)], 1_000, Address::repeat_byte(0xcb)).unwrap();
+    let built = a.build_block([transfer(0, 0, bob, 5)], 1_000, Address::repeat_byte(0xcb)).unwrap();
     let block = built.block.clone();
     a.commit_built(built).unwrap();
 

@@ -3,6 +3,8 @@
 //! tampered or wrongly signed blocks are rejected without changing anything.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use basalt_chain::{BlockError, Chain, ChainError};
 use basalt_chainspec::{ChainSpec, ConsensusConfig, PosConfig, PowConfig, Validator};
 use basalt_consensus::{
@@ -10,30 +12,11 @@ use basalt_consensus::{
     STAKING_ADDRESS,
 };
 use basalt_primitives::{
-    secret_key_to_address, sign_transaction, signing_key_from_bytes, Address, Block,
-    SignedTransaction, SigningKey, Transaction, TxEip1559, TxKind, H64, U256,
+    secret_key_to_address, sign_transaction, Address, Block, SignedTransaction, Transaction,
+    TxEip1559, TxKind, H64, U256,
 };
-use basalt_store::Store;
-use basalt_vm::{Vm, VmConfig};
+use common::{key, open_spec};
 use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
-
-const KEYS: [&str; 5] = [
-    "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-    "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-    "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-    "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-    "47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
-];
-
-fn key(i: usize) -> SigningKey {
-    signing_key_from_bytes(&hex::decode(KEYS[i]).unwrap()).unwrap()
-}
-
-fn open(dir: &std::path::Path, spec: &ChainSpec) -> Chain {
-    let store = Arc::new(Store::open(dir).unwrap());
-    Chain::open(store, spec.clone(), Vm::new(VmConfig::default()).unwrap()).unwrap()
-}
 
 fn pow_spec(target: u64, initial: u64) -> (ChainSpec, PowConfig) {
     let config = PowConfig {
@@ -66,7 +49,7 @@ fn pow_mines_200_blocks_and_the_retarget_holds_the_block_time() {
     // about 1/32 per block, so a start 8x off would take ~100 blocks to settle.
     let (spec, config) = pow_spec(TARGET, HASHRATE * TARGET);
     let dir = tempfile::tempdir().unwrap();
-    let chain = open(dir.path(), &spec);
+    let chain = open_spec(dir.path(), &spec);
     let miner = Miner::new(1);
     let coinbase = Address::repeat_byte(0xc0);
     let never = AtomicBool::new(false);
@@ -104,7 +87,7 @@ fn pow_mines_200_blocks_and_the_retarget_holds_the_block_time() {
     assert_eq!(paid, U256::exp10(18) * 200);
 
     let other_dir = tempfile::tempdir().unwrap();
-    let other = open(other_dir.path(), &spec);
+    let other = open_spec(other_dir.path(), &spec);
     for b in &blocks {
         other.import_block(b.clone()).unwrap();
     }
@@ -115,7 +98,7 @@ fn pow_mines_200_blocks_and_the_retarget_holds_the_block_time() {
 fn pow_rejects_tampered_nonce_difficulty_and_timestamp() {
     let (spec, config) = pow_spec(5, 2_000);
     let dir = tempfile::tempdir().unwrap();
-    let chain = open(dir.path(), &spec);
+    let chain = open_spec(dir.path(), &spec);
     let miner = Miner::new(1);
     let never = AtomicBool::new(false);
     let mut sealed = Vec::new();
@@ -126,7 +109,7 @@ fn pow_rejects_tampered_nonce_difficulty_and_timestamp() {
         chain.commit_built(built).unwrap();
     }
     let other_dir = tempfile::tempdir().unwrap();
-    let other = open(other_dir.path(), &spec);
+    let other = open_spec(other_dir.path(), &spec);
     other.import_block(sealed[0].clone()).unwrap();
     let good = sealed[1].clone();
     let head = other.head();
@@ -218,9 +201,9 @@ fn pos_blocks_by_the_slot_proposer_import_and_others_are_rejected() {
         .map(|i| Proposer::open(key(i), dir.path().join(format!("record-{i}")), 0, 1).unwrap())
         .collect();
     let a_dir = tempfile::tempdir().unwrap();
-    let a = open(a_dir.path(), &spec);
+    let a = open_spec(a_dir.path(), &spec);
     let b_dir = tempfile::tempdir().unwrap();
-    let b = open(b_dir.path(), &spec);
+    let b = open_spec(b_dir.path(), &spec);
     for _ in 0..12 {
         let (block, _) = propose(&a, &engine, &proposers);
         a.import_block(block.clone()).unwrap();
@@ -269,9 +252,9 @@ fn staking_changes_proposal_shares_from_the_next_epoch() {
         .collect();
     let newcomer = secret_key_to_address(&key(4));
     let a_dir = tempfile::tempdir().unwrap();
-    let a = open(a_dir.path(), &spec);
+    let a = open_spec(a_dir.path(), &spec);
     let b_dir = tempfile::tempdir().unwrap();
-    let b = open(b_dir.path(), &spec);
+    let b = open_spec(b_dir.path(), &spec);
     let stake = sign_transaction(
         Transaction::Eip1559(TxEip1559 {
             chain_id: spec.chain_id,

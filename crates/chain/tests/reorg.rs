@@ -3,45 +3,13 @@
 //! of abandoned blocks as removed; abandoned transactions are handed back.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use basalt_chain::{Chain, NewBlock};
-use basalt_chainspec::ChainSpec;
-use basalt_primitives::{
-    secret_key_to_address, sign_transaction, signing_key_from_bytes, Address, Block,
-    SignedTransaction, Transaction, TxEip1559, TxKind, H256, U256,
-};
-use basalt_store::Store;
-use basalt_vm::{Vm, VmConfig};
+use basalt_primitives::{Address, Block, SignedTransaction, H256};
+use common::{open, transfer};
 use std::collections::HashSet;
 use std::sync::Arc;
-
-const KEYS: [&str; 2] = [
-    "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-    "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-];
-
-fn open(dir: &std::path::Path) -> Chain {
-    let store = Arc::new(Store::open(dir).unwrap());
-    Chain::open(store, ChainSpec::dev(), Vm::new(VmConfig::default()).unwrap()).unwrap()
-}
-
-fn transfer(key: usize, nonce: u64, to: Address, value: u64) -> (SignedTransaction, Address) {
-    let key = signing_key_from_bytes(&hex::decode(KEYS[key]).unwrap()).unwrap();
-    let tx = sign_transaction(
-        Transaction::Eip1559(TxEip1559 {
-            chain_id: 31337,
-            nonce,
-            max_priority_fee_per_gas: U256::from(1),
-            max_fee_per_gas: U256::from(10_000_000_000u64),
-            gas_limit: 21_000,
-            to: TxKind::Call(to),
-            value: U256::from(value),
-            ..Default::default()
-        }),
-        &key,
-    )
-    .unwrap();
-    (tx, secret_key_to_address(&key))
-}
 
 /// Builds `len` blocks from genesis on a fresh chain; `salt` varies the
 /// transactions and timestamps so branches differ. Block `i` carries a
