@@ -38,7 +38,12 @@ pub(crate) fn open(dir: &std::path::Path) -> Chain {
 }
 
 /// A signed EIP-1559 transfer of `value` wei from dev key `from` (chain 31337), with its sender.
-pub(crate) fn transfer(from: usize, nonce: u64, to: Address, value: u64) -> (SignedTransaction, Address) {
+pub(crate) fn transfer(
+    from: usize,
+    nonce: u64,
+    to: Address,
+    value: u64,
+) -> (SignedTransaction, Address) {
     let key = key(from);
     let tx = sign_transaction(
         Transaction::Eip1559(TxEip1559 {
