@@ -769,7 +769,15 @@ impl Chain {
     // ----- readers ------------------------------------------------------
 
     /// The canonical header at `number`.
+    ///
+    /// A block is indexed in the store a moment before the chain makes it the
+    /// head; until then it is not part of the chain readers see, so numbers
+    /// above the head answer `None` (likewise in
+    /// [`transaction_location`](Self::transaction_location)).
     pub fn header_by_number(&self, number: u64) -> Result<Option<Arc<SealedHeader>>> {
+        if number > self.head().header.number {
+            return Ok(None);
+        }
         match self.store.canonical_hash(number)? {
             Some(hash) => Ok(Some(Arc::new(read_header(&self.store, hash)?))),
             None => Ok(None),
@@ -818,8 +826,20 @@ impl Chain {
     }
 
     /// Where a transaction was included.
+    ///
+    /// `None` while the including block is not yet the head (see
+    /// [`header_by_number`](Self::header_by_number)), so a client never sees a
+    /// receipt while `latest` still names the parent.
     pub fn transaction_location(&self, hash: H256) -> Result<Option<TxLocation>> {
-        Ok(self.store.tx_location(&hash)?)
+        let Some(location) = self.store.tx_location(&hash)? else { return Ok(None) };
+        let head = self.head();
+        if location.block_hash != head.hash {
+            let number = read_header(&self.store, location.block_hash)?.header.number;
+            if number > head.header.number {
+                return Ok(None);
+            }
+        }
+        Ok(Some(location))
     }
 
     /// The bloom-filtered logs of canonical blocks `from..=to` matching

@@ -220,12 +220,6 @@ impl RpcContext {
     pub fn mined_transaction(&self, hash: H256) -> RpcResult<Option<MinedTransaction>> {
         let Some(location) = self.chain.transaction_location(hash)? else { return Ok(None) };
         let Some(header) = self.chain.header_by_hash(location.block_hash)? else { return Ok(None) };
-        // A block is indexed in the store a moment before the chain makes it
-        // the head: until then it is not "mined" for clients, so a receipt is
-        // never visible while `latest` still names the parent.
-        if header.header.number > self.chain.head().header.number {
-            return Ok(None);
-        }
         let index = location.index as usize;
         let body = self.chain.body(location.block_hash)?.unwrap_or_default();
         let receipts = self.chain.receipts(location.block_hash)?.unwrap_or_default();
