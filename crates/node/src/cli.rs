@@ -100,6 +100,9 @@ pub struct NodeArgs {
     /// transaction).
     #[arg(long, value_name = "SECONDS")]
     pub block_time: Option<u64>,
+    /// Instant engine only: do not produce blocks (follow the network's).
+    #[arg(long)]
+    pub no_mining: bool,
     /// Proof of work: mine blocks.
     #[arg(long)]
     pub mine: bool,
@@ -112,6 +115,30 @@ pub struct NodeArgs {
     /// Proof of stake: propose blocks with the key in FILE (hex, with or without 0x).
     #[arg(long, value_name = "FILE")]
     pub validator_key: Option<PathBuf>,
+    /// Peer-to-peer settings.
+    #[command(flatten)]
+    pub p2p: P2pArgs,
+}
+
+/// Peer-to-peer settings of `basalt node`.
+#[derive(Debug, Args)]
+pub struct P2pArgs {
+    /// TCP port for peers (0 picks a free one; the node prints its address).
+    #[arg(long = "p2p-port", default_value_t = 30303)]
+    pub p2p_port: u16,
+    /// Address peers connect to (0.0.0.0 for every interface).
+    #[arg(long = "p2p-host", default_value = "127.0.0.1")]
+    pub p2p_host: IpAddr,
+    /// Peers to connect to at start, comma-separated multiaddrs with a peer id
+    /// (`/ip4/127.0.0.1/tcp/30303/p2p/12D3Koo…`; `admin_nodeInfo` gives a node's).
+    #[arg(long, value_delimiter = ',', value_name = "MULTIADDRS")]
+    pub bootnodes: Vec<basalt_network::Multiaddr>,
+    /// Most peers to keep connected.
+    #[arg(long = "max-peers", default_value_t = 50)]
+    pub max_peers: u32,
+    /// Run without the peer-to-peer network (a lone node).
+    #[arg(long = "no-p2p")]
+    pub no_p2p: bool,
 }
 
 /// `basalt contract ...`.

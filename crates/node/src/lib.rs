@@ -16,6 +16,9 @@
 //!   reads its `basalt.abi` section, strips custom sections, checks the module
 //!   against the host ABI ([`basalt_vm_abi`]), writes the `{contractName, abi,
 //!   bytecode, deployedBytecode}` artifact.
+//! - [`p2p`] and [`sync`]: the node's side of basalt-network: gossip
+//!   validation, serving peers, announcing local blocks, catching up with
+//!   heavier peers; `admin_*` for the RPC.
 //! - [`error`]: [`BuildError`](error::BuildError), [`ModuleError`](error::ModuleError).
 
 pub mod cli;
@@ -23,5 +26,7 @@ pub mod contract_build;
 pub mod dev;
 pub mod error;
 pub mod miner;
+pub mod p2p;
 pub mod sealer;
 pub mod service;
+pub mod sync;

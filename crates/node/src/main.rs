@@ -80,6 +80,7 @@ fn run_dev(args: DevArgs) -> anyhow::Result<()> {
         block_time: args.block_time,
         sealing: Sealing::Off,
         dev_banner: Some(DevBanner { mnemonic: args.mnemonic, balance }),
+        network: None,
     })
 }
 
@@ -119,9 +120,15 @@ fn run_node(args: NodeArgs) -> anyhow::Result<()> {
         rpc_addr: SocketAddr::new(args.rpc.host, args.rpc.port),
         allow_unprotected_txs: args.rpc.allow_unprotected_txs,
         keys: Vec::new(),
-        automine: args.block_time.is_none(),
+        automine: !args.no_mining && args.block_time.is_none(),
         block_time: args.block_time,
         sealing,
         dev_banner: None,
+        network: (!args.p2p.no_p2p).then(|| service::P2pConfig {
+            listen_ip: args.p2p.p2p_host,
+            port: args.p2p.p2p_port,
+            bootnodes: args.p2p.bootnodes,
+            max_peers: args.p2p.max_peers,
+        }),
     })
 }

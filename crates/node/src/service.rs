@@ -23,7 +23,9 @@ use std::sync::Arc;
 use tracing::info;
 
 use crate::miner::Miner;
+use crate::p2p::{ChainSource, NetAdapter};
 use crate::sealer::{Sealer, SealerKind};
+use crate::sync::{Importer, SyncShared};
 use basalt_chainspec::ConsensusConfig;
 use basalt_consensus::{Miner as PowMiner, PosEngine, Proposer};
 use basalt_rpc::BlockProducer;
@@ -72,6 +74,21 @@ pub struct NodeConfig {
     pub allow_unprotected_txs: bool,
     /// Print anvil's start-up banner (accounts, keys) on standard output.
     pub dev_banner: Option<DevBanner>,
+    /// The peer-to-peer network, if the node joins one.
+    pub network: Option<P2pConfig>,
+}
+
+/// How the node joins the peer-to-peer network.
+#[derive(Debug, Clone)]
+pub struct P2pConfig {
+    /// Address to listen on.
+    pub listen_ip: std::net::IpAddr,
+    /// TCP port (0 picks one).
+    pub port: u16,
+    /// Peers to dial at start.
+    pub bootnodes: Vec<basalt_network::Multiaddr>,
+    /// Most connected peers.
+    pub max_peers: u32,
 }
 
 /// How a proof-of-work or proof-of-stake node takes part in block production.
@@ -194,7 +211,7 @@ async fn run_async(config: NodeConfig) -> anyhow::Result<()> {
             ),
         };
 
-    let ctx = Arc::new(RpcContext::new(
+    let mut ctx = RpcContext::new(
         chain.clone(),
         pool,
         handle,
@@ -207,7 +224,50 @@ async fn run_async(config: NodeConfig) -> anyhow::Result<()> {
             },
             ..RpcConfig::new(chain_id)
         },
-    ));
+    );
+    let network = match &config.network {
+        Some(p2p) => {
+            let key =
+                basalt_network::key::load_or_create(&config.datadir.join("p2p").join("node.key"))
+                    .context("loading the node key")?;
+            let (net, events) = basalt_network::start(
+                basalt_network::NetworkConfig {
+                    key,
+                    listen_ip: p2p.listen_ip,
+                    port: p2p.port,
+                    bootnodes: p2p.bootnodes.clone(),
+                    chain_id,
+                    genesis_hash: chain.genesis_hash(),
+                    max_peers: p2p.max_peers,
+                },
+                Arc::new(ChainSource(chain.clone())),
+            )
+            .await
+            .context("starting the peer-to-peer network")?;
+            let sync = Arc::new(SyncShared::new());
+            ctx = ctx.with_network(Arc::new(NetAdapter {
+                handle: net.clone(),
+                sync: sync.clone(),
+                chain: chain.clone(),
+            }));
+            Some((net, events, sync))
+        }
+        None => None,
+    };
+    let ctx = Arc::new(ctx);
+    let network = network.map(|(net, events, sync)| {
+        let importer =
+            Arc::new(Importer { chain: chain.clone(), ctx: ctx.clone(), sync: sync.clone() });
+        tokio::spawn(crate::p2p::run_events(events, net.clone(), ctx.clone(), importer.clone()));
+        tokio::spawn(crate::sync::run(importer, net.clone()));
+        tokio::spawn(crate::p2p::announce_local_blocks(chain.clone(), net.clone(), sync));
+        let local = net.local();
+        for addr in &local.listen_addrs {
+            print_line(&format!("P2P listening on {addr}"));
+        }
+        info!(target: TARGET, peer_id = %local.peer_id, "peer-to-peer network started");
+        net
+    });
     let (local, server) = start_server(ctx, config.rpc_addr, &ServerLimits::default())
         .await
         .with_context(|| format!("starting the JSON-RPC server on {}", config.rpc_addr))?;
@@ -232,6 +292,9 @@ async fn run_async(config: NodeConfig) -> anyhow::Result<()> {
     info!(target: TARGET, reason, "shutting down");
     let _ = server.stop();
     server.stopped().await;
+    if let Some(net) = &network {
+        net.shutdown();
+    }
     tokio::task::spawn_blocking(move || producer.stop()).await.context("stopping the producer")?;
     chain.flush();
     info!(target: TARGET, head = chain.head().header.number, "chain flushed; bye");
@@ -261,8 +324,12 @@ async fn shutdown_signal() -> &'static str {
 }
 
 fn print_listening(local: SocketAddr) {
+    print_line(&format!("Listening on {local}"));
+}
+
+fn print_line(line: &str) {
     let mut out = std::io::stdout().lock();
-    let _ = writeln!(out, "Listening on {local}");
+    let _ = writeln!(out, "{line}");
     let _ = out.flush();
 }
 

@@ -77,6 +77,8 @@ pub struct RpcContext {
     pub impersonated: Mutex<HashSet<Address>>,
     /// `evm_snapshot` ids and the head each saved.
     pub snapshots: Mutex<(u64, std::collections::BTreeMap<u64, H256>)>,
+    /// The peer-to-peer network, when the node has one.
+    pub network: Option<Arc<dyn crate::NetworkAccess>>,
 }
 
 impl std::fmt::Debug for RpcContext {
@@ -107,7 +109,15 @@ impl RpcContext {
             call_permits,
             impersonated: Mutex::new(HashSet::new()),
             snapshots: Mutex::default(),
+            network: None,
         }
+    }
+
+    /// Attaches the peer-to-peer network (admin methods, gossip of submitted
+    /// transactions, sync status).
+    pub fn with_network(mut self, network: Arc<dyn crate::NetworkAccess>) -> Self {
+        self.network = Some(network);
+        self
     }
 
     /// The header a block id names, if known (`pending` reads the head).
@@ -195,6 +205,7 @@ impl RpcContext {
         let head = self.chain.head();
         let account = self.chain.reader_at(&head.header).account(&sender)?.unwrap_or_default();
         let base_fee = self.chain.child_base_fee(&head.header);
+        let tx_copy = self.network.is_some().then(|| tx.clone());
         let outcome = self.pool.lock().add(
             tx,
             sender,
@@ -202,6 +213,9 @@ impl RpcContext {
             base_fee,
         )?;
         let hash = outcome.hash;
+        if let (Some(network), Some(tx)) = (&self.network, &tx_copy) {
+            network.broadcast_transaction(tx);
+        }
         if outcome.status == TxStatus::Pending {
             // No subscriber is fine.
             let _ = self.pending_txs.send(hash);

@@ -5,7 +5,7 @@
 //! |---|---|---|
 //! | [`RpcError::InvalidParams`], [`RpcError::StateDump`] | -32602 | what is wrong |
 //! | [`RpcError::Revert`] | 3 | `execution reverted[: <reason>]`, data = revert bytes |
-//! | [`RpcError::Pool`], [`RpcError::Signature`], [`RpcError::Call`], [`RpcError::Execution`], [`RpcError::UnknownAccount`], [`RpcError::HeaderNotFound`], [`RpcError::FilterNotFound`], [`RpcError::Unprotected`] | -32000 | geth's text |
+//! | [`RpcError::Pool`], [`RpcError::Signature`], [`RpcError::Call`], [`RpcError::Execution`], [`RpcError::UnknownAccount`], [`RpcError::HeaderNotFound`], [`RpcError::FilterNotFound`], [`RpcError::Unprotected`], [`RpcError::Unsupported`] | -32000 | geth's text |
 //! | [`RpcError::Decode`] | -32700 | `failed to decode transaction: …` |
 //! | [`RpcError::LimitExceeded`] | -32005 | the limit |
 //! | [`RpcError::Chain`], [`RpcError::State`], [`RpcError::Producer`], [`RpcError::Signing`], [`RpcError::Task`] | -32603 | the failure |
@@ -56,6 +56,9 @@ pub enum RpcError {
     /// The filter id is unknown or expired.
     #[error("filter not found")]
     FilterNotFound,
+    /// The node lacks the part the method needs (`admin_*` without a network).
+    #[error("{0}")]
+    Unsupported(String),
     /// A query asks for too much.
     #[error("{0}")]
     LimitExceeded(String),
@@ -215,7 +218,8 @@ impl RpcError {
             | Self::Call(_)
             | Self::UnknownAccount(_)
             | Self::HeaderNotFound
-            | Self::FilterNotFound => -32000,
+            | Self::FilterNotFound
+            | Self::Unsupported(_) => -32000,
         }
     }
 }

@@ -3,7 +3,7 @@
 //! geth's wording for unknown methods.
 
 use crate::context::RpcContext;
-use crate::namespaces::{anvil, eth, evm, net, personal, pubsub, txpool, web3};
+use crate::namespaces::{admin, anvil, eth, evm, net, personal, pubsub, txpool, web3};
 use basalt_primitives::keccak256;
 use jsonrpsee::core::middleware::{
     Batch, BatchEntry, BatchEntryErr, Notification, RpcServiceBuilder, RpcServiceT,
@@ -56,6 +56,7 @@ impl Default for ServerLimits {
 pub fn rpc_module(
     ctx: Arc<RpcContext>,
 ) -> Result<RpcModule<()>, jsonrpsee::core::RegisterMethodError> {
+    use admin::AdminApiServer as _;
     use anvil::AnvilApiServer as _;
     use eth::EthApiServer as _;
     use evm::EvmApiServer as _;
@@ -72,6 +73,7 @@ pub fn rpc_module(
     module.merge(personal::PersonalApi::new(ctx.clone()).into_rpc())?;
     module.merge(txpool::TxPoolApi::new(ctx.clone()).into_rpc())?;
     module.merge(evm::EvmApi::new(ctx.clone()).into_rpc())?;
+    module.merge(admin::AdminApi::new(ctx.clone()).into_rpc())?;
     module.merge(anvil::AnvilApi::new(ctx).into_rpc())?;
     Ok(module)
 }

@@ -22,6 +22,8 @@ pub struct DevNode {
     child: Child,
     pub addr: SocketAddr,
     pub started_in: Duration,
+    /// `basalt node`: the multiaddr peers dial ("P2P listening on ...").
+    pub p2p: Option<String>,
 }
 
 impl DevNode {
@@ -35,23 +37,36 @@ impl DevNode {
         Self::spawn(&args)
     }
 
-    /// Runs `basalt <args>` (which must print "Listening on ADDR").
+    /// Runs `basalt <args>` (which must print "Listening on ADDR"). A
+    /// `basalt node` without `--p2p-port` gets a free one.
     pub fn spawn(args: &[&str]) -> Self {
+        Self::spawn_logged(args, "warn")
+    }
+
+    /// [`Self::spawn`] with `RUST_LOG` set to `log`.
+    pub fn spawn_logged(args: &[&str], log: &str) -> Self {
         let started = Instant::now();
+        let mut args: Vec<&str> = args.to_vec();
+        if args.first() == Some(&"node") && !args.contains(&"--p2p-port") {
+            args.extend(["--p2p-port", "0"]);
+        }
         let mut child = Command::new(env!("CARGO_BIN_EXE_basalt"))
-            .args(args)
-            .env("RUST_LOG", "warn")
+            .args(&args)
+            .env("RUST_LOG", log)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .expect("basalt starts");
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
+        let (p2p_tx, p2p_rx) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
                 let Ok(line) = line else { break };
                 if let Some(addr) = line.strip_prefix("Listening on ") {
                     let _ = tx.send(addr.trim().to_owned());
+                } else if let Some(addr) = line.strip_prefix("P2P listening on ") {
+                    let _ = p2p_tx.send(addr.trim().to_owned());
                 }
             }
         });
@@ -59,10 +74,12 @@ impl DevNode {
             Ok(a) => a.parse().unwrap(),
             Err(_) => {
                 let _ = child.kill();
-                panic!("basalt dev did not print its address");
+                panic!("basalt did not print its address");
             }
         };
-        Self { child, addr, started_in: started.elapsed() }
+        // The P2P line comes before the RPC one.
+        let p2p = p2p_rx.try_recv().ok();
+        Self { child, addr, started_in: started.elapsed(), p2p }
     }
 
     pub fn url(&self) -> String {

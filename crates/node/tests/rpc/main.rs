@@ -12,6 +12,7 @@ mod errors;
 mod harness;
 mod kill;
 mod logs;
+mod network;
 mod persistence;
 mod proof;
 mod state_dump;

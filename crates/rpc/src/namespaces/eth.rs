@@ -32,9 +32,10 @@ pub trait EthApi {
     /// Head block number.
     #[method(name = "blockNumber")]
     fn block_number(&self) -> RpcResult<U64>;
-    /// Always false: a dev node is never syncing.
+    /// `false`, or the progress of the sync in progress (`startingBlock`,
+    /// `currentBlock`, `highestBlock`).
     #[method(name = "syncing")]
-    fn syncing(&self) -> RpcResult<bool>;
+    fn syncing(&self) -> RpcResult<serde_json::Value>;
     /// The node's accounts.
     #[method(name = "accounts")]
     fn accounts(&self) -> RpcResult<Vec<Address>>;
@@ -511,8 +512,13 @@ impl EthApiServer for EthApi {
         Ok(self.ctx.chain.head().header.number.into())
     }
 
-    fn syncing(&self) -> RpcResult<bool> {
-        Ok(false)
+    fn syncing(&self) -> RpcResult<serde_json::Value> {
+        match self.ctx.network.as_ref().and_then(|n| n.sync_progress()) {
+            Some(progress) => {
+                Ok(serde_json::to_value(progress).unwrap_or(serde_json::Value::Bool(false)))
+            }
+            None => Ok(serde_json::Value::Bool(false)),
+        }
     }
 
     fn accounts(&self) -> RpcResult<Vec<Address>> {

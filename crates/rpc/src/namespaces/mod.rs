@@ -1,6 +1,7 @@
 //! One module per JSON-RPC namespace, each with its `#[rpc]` trait and its
 //! implementation over the shared [`RpcContext`](crate::RpcContext).
 
+pub mod admin;
 pub mod anvil;
 pub mod eth;
 pub mod evm;

@@ -43,6 +43,6 @@ impl NetApiServer for NetApi {
     }
 
     fn peer_count(&self) -> RpcResult<U64> {
-        Ok(U64::zero())
+        Ok(self.ctx.network.as_ref().map_or(0, |n| n.peer_count() as u64).into())
     }
 }
