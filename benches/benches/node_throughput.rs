@@ -41,21 +41,22 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use alloy_sol_types::{SolCall, SolConstructor};
+use basalt_benches::node_proc::{
+    basalt_bin, dev_keys, free_port, result_str, spawn, Conn, Node, DEV_KEYS,
+};
 use basalt_benches::revm_peer::{
     Address as EvmAddress, ERC20Deploy, ERC20_CREATION_HEX, IERC20, INITIAL_SUPPLY, TOKEN_DECIMALS,
     TOKEN_NAME, TOKEN_SYMBOL, U256 as EvmU256,
 };
 use basalt_primitives::{
-    secret_key_to_address, sign_transaction, signing_key_from_bytes, Address, SigningKey,
-    Transaction, TxEip1559, TxKind, U256,
+    secret_key_to_address, sign_transaction, Address, SigningKey, Transaction, TxEip1559, TxKind,
+    U256,
 };
 use basalt_tests::contracts::artifact;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 const ANVIL: &str = "@foundry-rs/anvil-linux-amd64@1.7.1";
@@ -64,76 +65,6 @@ const PER_SENDER: u64 = 200;
 const CLIENTS: usize = 16;
 const BALANCE_SECONDS: u64 = 5;
 const TOKEN_PER_SENDER: u64 = 100;
-
-/// The ten standard dev keys (mnemonic "test test ... junk").
-const DEV_KEYS: [&str; 10] = [
-    "ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80",
-    "59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d",
-    "5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a",
-    "7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
-    "47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a",
-    "8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
-    "92db14e403b83dfe3df233f83dfa3a0d7096f21ca9b0d6d6b8d88b2b4ec1564e",
-    "4bbbf85ce3377467afe5d46f804f221813b2bb87f24d81f60f1fcdbf7cbf4356",
-    "dbda1821b80551c9d65939329250298aa3472ba22feea921c0cf5d620ea67b97",
-    "2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
-];
-
-/// A node process; dropping it kills it.
-struct Node {
-    child: Child,
-    addr: SocketAddr,
-}
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Runs `bin args` and waits for "Listening on ADDR" on stdout.
-fn spawn(bin: &PathBuf, args: &[&str]) -> Node {
-    let mut child = Command::new(bin)
-        .args(args)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if let Some(at) = line.find("Listening on ") {
-                let _ = tx.send(line[at + "Listening on ".len()..].trim().to_owned());
-            }
-        }
-    });
-    match rx.recv_timeout(Duration::from_secs(30)) {
-        Ok(addr) => Node { child, addr: addr.parse().unwrap() },
-        Err(_) => {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("{} did not print its address", bin.display());
-        }
-    }
-}
-
-fn basalt_bin() -> PathBuf {
-    let bin = std::env::var_os("BASALT_BIN").map(PathBuf::from).unwrap_or_else(|| {
-        // target/release/deps/node_throughput-HASH -> target/release/basalt
-        let exe = std::env::current_exe().unwrap();
-        exe.parent().unwrap().parent().unwrap().join("basalt")
-    });
-    assert!(
-        bin.exists(),
-        "{} is missing: run `cargo build --release -p basalt-node` first (or set BASALT_BIN)",
-        bin.display()
-    );
-    bin
-}
 
 fn anvil_bin() -> Result<PathBuf, String> {
     let home = std::env::var("HOME").map_err(|_| "HOME is not set".to_owned())?;
@@ -156,66 +87,9 @@ fn anvil_bin() -> Result<PathBuf, String> {
     Ok(bin)
 }
 
-/// A keep-alive HTTP/1.1 JSON-RPC connection.
-struct Conn {
-    reader: BufReader<TcpStream>,
-    addr: SocketAddr,
-}
-
-impl Conn {
-    fn new(addr: SocketAddr) -> Self {
-        let stream = TcpStream::connect(addr).unwrap();
-        stream.set_nodelay(true).unwrap();
-        stream.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
-        Self { reader: BufReader::new(stream), addr }
-    }
-
-    /// POSTs a JSON-RPC call; the raw JSON answer.
-    fn call(&mut self, method: &str, params: &str) -> String {
-        let body = format!(r#"{{"jsonrpc":"2.0","id":1,"method":"{method}","params":{params}}}"#);
-        let request = format!(
-            "POST / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            self.addr,
-            body.len()
-        );
-        self.reader.get_mut().write_all(request.as_bytes()).unwrap();
-        let mut length = None;
-        loop {
-            let mut line = String::new();
-            assert!(self.reader.read_line(&mut line).unwrap() > 0, "connection closed");
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            let lower = line.to_ascii_lowercase();
-            if let Some(n) = lower.strip_prefix("content-length:") {
-                length = Some(n.trim().parse::<usize>().unwrap());
-            }
-            assert!(!lower.starts_with("transfer-encoding"), "unexpected {line}");
-        }
-        let mut body = vec![0u8; length.expect("Content-Length")];
-        self.reader.read_exact(&mut body).unwrap();
-        let text = String::from_utf8(body).unwrap();
-        assert!(!text.contains("\"error\""), "{method}: {text}");
-        text
-    }
-}
-
-/// The string value of `"result"` in a JSON-RPC answer (null: None).
-fn result_str(answer: &str) -> Option<String> {
-    let at = answer.find("\"result\":")? + "\"result\":".len();
-    let rest = answer[at..].trim_start();
-    let rest = rest.strip_prefix('"')?;
-    Some(rest[..rest.find('"')?].to_owned())
-}
-
 struct Signed {
     hash: String,
     raw: String,
-}
-
-fn dev_keys() -> Vec<SigningKey> {
-    DEV_KEYS.iter().map(|k| signing_key_from_bytes(&hex::decode(k).unwrap()).unwrap()).collect()
 }
 
 /// An EIP-1559 transaction (tip 1 gwei, fee cap 20 gwei), signed.
@@ -531,10 +405,6 @@ fn measure(name: &str, node: &Node, txs: &[Vec<Signed>], token_creation: Vec<u8>
         token_s: token_time.as_secs_f64(),
         call_per_s,
     }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn main() {

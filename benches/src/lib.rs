@@ -5,10 +5,12 @@
 //! the ratio comes from one measurement.
 //!
 //! - [`state_entries`]: account entries for the trie benches.
+//! - [`node_proc`]: node processes (basalt, anvil) and a JSON-RPC connection.
 //! - [`revm_peer`]: the EVM side of the contract benches (ERC-20 transfer,
 //!   compute loop) on revm, from Solidity compiled once into
 //!   `fixtures/solidity/build/`.
 
+pub mod node_proc;
 pub mod revm_peer;
 
 use basalt_primitives::{keccak256, Account, Address, H256, U256};

@@ -503,3 +503,72 @@ fn misbehaving_peers_are_scored_down_and_dropped() {
     let hash = n.send_raw(&transfer(31337, 0, 0));
     assert_eq!(n.receipt(&hash)["status"], "0x1", "the node still works");
 }
+
+/// A first port of `n` consecutive ports free right now.
+fn free_ports(n: u16) -> u16 {
+    loop {
+        let base = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        if base > 65_000 {
+            continue;
+        }
+        if (1..n).all(|i| std::net::TcpListener::bind(("127.0.0.1", base + i)).is_ok()) {
+            return base;
+        }
+    }
+}
+
+fn rpc(url: &str, method: &str) -> Option<Value> {
+    let out = std::process::Command::new("curl")
+        .args(["-s", "-m", "2", "-H", "content-type: application/json", "-d"])
+        .arg(json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": []}).to_string())
+        .arg(url)
+        .output()
+        .ok()?;
+    serde_json::from_slice::<Value>(&out.stdout).ok().map(|v| v["result"].clone())
+}
+
+/// `scripts/devnet.sh --nodes 3 --genesis genesis/pow.json` starts three
+/// connected nodes (two mining), prints their RPC URLs, and stops them all
+/// on SIGTERM.
+#[test]
+fn devnet_script_starts_and_stops_a_network() {
+    use std::io::BufRead as _;
+    let _serial = serial();
+    let (rpc_port, p2p_port) = (free_ports(3), free_ports(3));
+    let mut child = std::process::Command::new("bash")
+        .arg(repo_root().join("scripts/devnet.sh"))
+        .args(["--nodes", "3", "--genesis", "genesis/pow.json"])
+        .args(["--rpc-port", &rpc_port.to_string(), "--p2p-port", &p2p_port.to_string()])
+        .env("BASALT_BIN", env!("CARGO_BIN_EXE_basalt"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut urls = Vec::new();
+    while urls.len() < 3 {
+        let line = lines.next().expect("devnet.sh prints a line per node").unwrap();
+        let url = line.split_whitespace().find(|w| w.starts_with("http://")).map(str::to_owned);
+        urls.extend(url);
+    }
+    for (i, url) in urls.iter().enumerate() {
+        assert_eq!(url, &format!("http://127.0.0.1:{}", rpc_port + i as u16));
+        assert_eq!(rpc(url, "eth_chainId"), Some(json!("0x7a6a")));
+    }
+    wait_until("a connected, mining devnet", Duration::from_secs(60), || {
+        urls.iter().all(|u| rpc(u, "net_peerCount").is_some_and(|c| c != json!("0x0")))
+            && rpc(&urls[0], "eth_blockNumber").is_some_and(|n| n != json!("0x0"))
+    });
+    std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "devnet.sh did not stop");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status}");
+    for url in &urls {
+        assert!(rpc(url, "eth_blockNumber").is_none(), "{url} still answers");
+    }
+}
