@@ -502,6 +502,16 @@ impl Chain {
         }
         let h = &block.header;
         let Some(parent) = self.header_by_hash(h.parent_hash)? else {
+            // Only blocks that prove what they can without their parent are
+            // kept: fabricated orphans would otherwise evict real ones.
+            self.engine.verify_standalone(h, unix_now()).map_err(BlockError::Consensus)?;
+            if h.number <= self.head().header.number.saturating_sub(MAX_REORG_DEPTH) {
+                return Err(BlockError::TooOld {
+                    number: h.number,
+                    head: self.head().header.number,
+                }
+                .into());
+            }
             debug!(target: TARGET, ?hash, parent = ?h.parent_hash, "kept an orphan");
             self.orphans.lock().insert(block);
             outcome.orphan = true;

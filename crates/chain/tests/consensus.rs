@@ -142,8 +142,28 @@ fn pow_rejects_tampered_nonce_difficulty_and_timestamp() {
     bad.header = miner.seal(bad.header, &never).unwrap();
     consensus_error(other.import_block(bad));
     assert_eq!(other.head(), head, "rejected blocks change nothing");
-    other.import_block(good).unwrap();
+    other.import_block(good.clone()).unwrap();
     assert_eq!(other.head(), chain.head());
+
+    // Orphans (unknown parent) are kept only with real work behind them.
+    let third = {
+        let mut built = chain.build_block([], 120, Address::zero()).unwrap();
+        built.block.header = miner.seal(built.block.header.clone(), &never).unwrap();
+        let block = built.block.clone();
+        chain.commit_built(built).unwrap();
+        let mut built = chain.build_block([], 125, Address::zero()).unwrap();
+        built.block.header = miner.seal(built.block.header.clone(), &never).unwrap();
+        built.block
+    };
+    let fresh_dir = tempfile::tempdir().unwrap();
+    let fresh = open_spec(fresh_dir.path(), &spec);
+    let mut forged = third.clone();
+    let nonce = u64::from_be_bytes(forged.header.nonce.0).wrapping_add(1);
+    forged.header.nonce = H64(nonce.to_be_bytes());
+    consensus_error(fresh.import_block(forged));
+    assert_eq!(fresh.orphan_count(), 0, "a forged orphan is not kept");
+    assert!(fresh.import_block(third).unwrap().orphan);
+    assert_eq!(fresh.orphan_count(), 1, "a sealed orphan waits for its parent");
 }
 
 fn pos_spec() -> ChainSpec {

@@ -39,6 +39,17 @@ pub trait Engine: Send + Sync + std::fmt::Debug {
         stakes: &dyn StakeSource,
     ) -> Result<(), ConsensusError>;
 
+    /// Checks what `header` proves on its own, before its parent is known: a
+    /// block kept waiting for its parent (an orphan) must have cost its
+    /// sender as much as a valid one. Proof of work: the work at the
+    /// header's own difficulty, which is at least the minimum; proof of stake:
+    /// a slot timestamp, a seal that recovers to the beneficiary; both: not
+    /// from the future. The full check still runs when the parent arrives.
+    fn verify_standalone(&self, header: &Header, now: u64) -> Result<(), ConsensusError> {
+        let _ = (header, now);
+        Ok(())
+    }
+
     /// What `header` adds to its parent's total weight for fork choice (see
     /// [`fork_choice_better`]): proof of work its difficulty, proof of stake and instant 1.
     fn weight(&self, header: &Header) -> U256;

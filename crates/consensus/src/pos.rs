@@ -225,6 +225,21 @@ impl Engine for PosEngine {
         Ok(())
     }
 
+    fn verify_standalone(&self, header: &Header, now: u64) -> Result<()> {
+        self.slot_of(header.timestamp)
+            .ok_or(ConsensusError::NotASlotStart { timestamp: header.timestamp })?;
+        check_not_in_future(header, now)?;
+        let signer = seal_signer(header)?;
+        if header.beneficiary != signer {
+            return Err(ConsensusError::BeneficiaryNotProposer {
+                slot: self.slot_of(header.timestamp).unwrap_or_default(),
+                beneficiary: header.beneficiary,
+                proposer: signer,
+            });
+        }
+        Ok(())
+    }
+
     fn weight(&self, _header: &Header) -> U256 {
         U256::one()
     }
@@ -327,6 +342,23 @@ mod tests {
 
     fn verify(engine: &PosEngine, stakes: &FixedStakes, parent: &Header, h: &Header) -> Result<()> {
         engine.verify_header(parent, h, h.timestamp, stakes)
+    }
+
+    #[test]
+    fn standalone_check_needs_a_seal_by_the_beneficiary() {
+        let stakes = FixedStakes::new(&[1, 2, 3, 4]);
+        let engine = engine(&stakes);
+        let h = proposed(&engine, &stakes, &genesis(), 3);
+        engine.verify_standalone(&h, h.timestamp).unwrap();
+        let mut t = h.clone();
+        t.seal = vec![0u8; 65];
+        assert!(engine.verify_standalone(&t, h.timestamp).is_err(), "a broken seal");
+        let mut t = h.clone();
+        t.gas_used += 1;
+        assert!(engine.verify_standalone(&t, h.timestamp).is_err(), "the seal covers the header");
+        let mut t = h.clone();
+        t.timestamp += 1;
+        assert!(engine.verify_standalone(&t, t.timestamp).is_err(), "not a slot start");
     }
 
     #[test]

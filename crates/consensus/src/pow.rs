@@ -262,6 +262,19 @@ impl Engine for PowEngine {
         verify_work(header)
     }
 
+    fn verify_standalone(&self, header: &Header, now: u64) -> Result<()> {
+        check_not_in_future(header, now)?;
+        let floor = self.config.min_difficulty.max(U256::one());
+        if header.difficulty < floor {
+            return Err(ConsensusError::WrongDifficulty {
+                expected: floor,
+                got: header.difficulty,
+            });
+        }
+        check_no_seal(header)?;
+        verify_work(header)
+    }
+
     fn weight(&self, header: &Header) -> U256 {
         header.difficulty
     }
@@ -472,6 +485,31 @@ mod tests {
 
     fn small_engine() -> PowEngine {
         PowEngine::new(PowConfig { initial_difficulty: 4096.into(), ..config(2) }, 0)
+    }
+
+    #[test]
+    fn standalone_check_needs_real_work_at_or_above_the_minimum() {
+        let engine = small_engine();
+        let mut p = parent();
+        p.difficulty = 4096.into();
+        let h = sealed_child(&engine, &p, 1_002);
+        engine.verify_standalone(&h, 1_002).unwrap();
+        let mut t = h.clone();
+        t.nonce = H64((u64::from_be_bytes(h.nonce.0) + 1).to_be_bytes());
+        assert!(engine.verify_standalone(&t, 1_002).is_err(), "no work behind the nonce");
+        // A claimed difficulty below the floor is refused even with work.
+        let floored = PowEngine::new(
+            PowConfig { min_difficulty: 1_000_000.into(), ..engine.config().clone() },
+            0,
+        );
+        assert!(matches!(
+            floored.verify_standalone(&h, 1_002),
+            Err(ConsensusError::WrongDifficulty { .. })
+        ));
+        assert!(matches!(
+            engine.verify_standalone(&h, 1_002 - 16),
+            Err(ConsensusError::TimestampInFuture { .. })
+        ));
     }
 
     #[test]

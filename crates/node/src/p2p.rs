@@ -205,6 +205,10 @@ fn parse_peer(s: &str) -> Result<PeerId, String> {
     }
 }
 
+/// Gossiped blocks waiting for import; beyond this they are ignored (a peer
+/// far ahead: range sync fetches them in order instead).
+const BLOCK_QUEUE: usize = 256;
+
 /// Handles the network's events until it stops.
 pub async fn run_events(
     mut events: mpsc::UnboundedReceiver<NetworkEvent>,
@@ -212,6 +216,21 @@ pub async fn run_events(
     ctx: Arc<RpcContext>,
     importer: Arc<Importer>,
 ) {
+    // Blocks are imported one at a time, in arrival order (mostly parent
+    // first), by one worker: a burst of gossip cannot become a burst of
+    // concurrent imports and orphans.
+    let (blocks, mut queue) =
+        mpsc::channel::<(PeerId, basalt_network::MessageId, Vec<u8>)>(BLOCK_QUEUE);
+    {
+        let handle = handle.clone();
+        let importer = importer.clone();
+        tokio::spawn(async move {
+            while let Some((from, id, data)) = queue.recv().await {
+                let verdict = on_block(&importer, &handle, from, &data).await;
+                handle.validate(id, from, verdict);
+            }
+        });
+    }
     while let Some(event) = events.recv().await {
         match event {
             NetworkEvent::Gossip { kind: GossipKind::Transaction, from, id, data } => {
@@ -219,12 +238,12 @@ pub async fn run_events(
                 handle.validate(id, from, verdict);
             }
             NetworkEvent::Gossip { kind: GossipKind::Block, from, id, data } => {
-                let handle = handle.clone();
-                let importer = importer.clone();
-                tokio::spawn(async move {
-                    let verdict = on_block(&importer, &handle, from, &data).await;
-                    handle.validate(id, from, verdict);
-                });
+                if let Err(mpsc::error::TrySendError::Full((from, id, _))) =
+                    blocks.try_send((from, id, data))
+                {
+                    handle.validate(id, from, Verdict::Ignore);
+                    importer.sync.wake();
+                }
             }
             NetworkEvent::PeerStatus { peer, status } => importer.sync.peer_status(peer, status),
             NetworkEvent::PeerDisconnected(peer) => importer.sync.peer_gone(peer),

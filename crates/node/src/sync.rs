@@ -83,6 +83,11 @@ impl SyncShared {
         self.wake.notify_one();
     }
 
+    /// Asks the driver to look at the peers' heads again.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
     /// Forgets a disconnected peer.
     pub fn peer_gone(&self, peer: PeerId) {
         self.peers.lock().remove(&peer);
@@ -280,9 +285,16 @@ async fn find_ancestor(
                 return Ok((h.number, hash));
             }
         }
-        if start == 0 || start <= floor {
+        if start == 0 {
+            // The status exchange agreed on genesis: a chain without it is a lie.
+            return Err(SyncError::BadResponse {
+                peer,
+                reason: "its canonical headers do not reach our genesis".into(),
+            });
+        }
+        if start <= floor {
             return Err(SyncError::Other(format!(
-                "no common block with {peer} down to {start}: its branch is too deep or foreign"
+                "no common block with {peer} down to {start}: its branch is deeper than a reorg may go"
             )));
         }
         top = start - 1;
@@ -371,6 +383,7 @@ async fn sync_from(
     info!(target: TARGET, %peer, ancestor, from = start_head, to = target.head_number, "syncing");
     let mut meter =
         Meter { started: Instant::now(), last_log: Instant::now(), imported: 0, txs: 0 };
+    let mut served_by = std::collections::HashSet::new();
     let mut next = ancestor + 1;
     let mut parent = ancestor_hash;
     while next <= target.head_number {
@@ -414,6 +427,7 @@ async fn sync_from(
                     first.header.number
                 )));
             }
+            served_by.insert(server);
             let last = blocks.last().map(|b| (b.header.number, b.hash())).unwrap_or_default();
             let count = blocks.len() as u64;
             let txs: u64 = blocks.iter().map(|b| b.transactions.len() as u64).sum();
@@ -452,6 +466,7 @@ async fn sync_from(
         head = chain.head().header.number,
         blocks = meter.imported,
         txs = meter.txs,
+        peers = served_by.len(),
         blocks_per_sec = format!("{:.0}", meter.imported as f64 / secs),
         txs_per_sec = format!("{:.0}", meter.txs as f64 / secs),
         "sync round finished"
@@ -498,7 +513,7 @@ pub async fn fetch_ancestors(
     }
     if !chainlet.last().is_some_and(|h| is_known(chain, h.parent_hash)) {
         debug!(target: TARGET, %peer, "orphan's gap is deep; leaving it to range sync");
-        importer.sync.wake.notify_one();
+        importer.sync.wake();
         return Ok(());
     }
     chainlet.reverse();

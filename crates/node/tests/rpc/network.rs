@@ -271,7 +271,9 @@ fn late_node_syncs_and_resumes_after_kill() {
     });
     assert!(seen < target, "sync finished before the kill ({seen}); grow the chain");
     victim.kill9();
-    let victim = node(&genesis, &datadir, Some(&source), &["--no-mining"]);
+    // The restarted node has two full peers: ranges come from both.
+    let both = format!("{},{}", source.p2p.clone().unwrap(), late.p2p.clone().unwrap());
+    let victim = node(&genesis, &datadir, None, &["--no-mining", "--bootnodes", &both]);
     let resumed_at = victim.block_number();
     wait_until("the restarted node to finish", Duration::from_secs(180), || {
         victim.block_number() == target
@@ -378,10 +380,12 @@ fn partition_heals_onto_the_heavier_branch() {
     assert_eq!(bad["code"], -32602, "{bad}");
 }
 
-/// A view of "our chain" for the misbehaving peer: just genesis.
+/// A view of "our chain" for the misbehaving peer: just genesis, or (a
+/// liar) a far heavier chain whose headers are made up.
 struct GenesisOnly {
     chain_id: u64,
     genesis: H256,
+    liar: bool,
 }
 
 impl ChainView for GenesisOnly {
@@ -389,13 +393,18 @@ impl ChainView for GenesisOnly {
         Status {
             chain_id: self.chain_id,
             genesis: self.genesis,
-            head_hash: self.genesis,
-            head_number: 0,
-            total_weight: U256::one(),
+            head_hash: if self.liar { H256::repeat_byte(0x11) } else { self.genesis },
+            head_number: if self.liar { 1_000 } else { 0 },
+            total_weight: if self.liar { U256::from(1_000_000u64) } else { U256::one() },
         }
     }
-    fn headers_by_number(&self, _: u64, _: u32) -> Vec<Header> {
-        Vec::new()
+    fn headers_by_number(&self, start: u64, count: u32) -> Vec<Header> {
+        if !self.liar {
+            return Vec::new();
+        }
+        (start..start + u64::from(count))
+            .map(|number| Header { number, gas_limit: 30_000_000, ..Header::default() })
+            .collect()
     }
     fn headers_by_hash(&self, _: H256, _: u32) -> Vec<Header> {
         Vec::new()
@@ -417,6 +426,15 @@ fn admin_peer_ids(n: &DevNode) -> Vec<String> {
 /// Connects an in-process libp2p peer to `target`, gossips what `bad(i)`
 /// makes until the node drops it; how many messages that took.
 fn misbehave(target: &DevNode, genesis: H256, bad: impl Fn(u64) -> (GossipKind, Vec<u8>)) -> u64 {
+    misbehave_as(target, genesis, false, bad)
+}
+
+fn misbehave_as(
+    target: &DevNode,
+    genesis: H256,
+    liar: bool,
+    bad: impl Fn(u64) -> (GossipKind, Vec<u8>),
+) -> u64 {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
         let (net, _events) = basalt_network::start(
@@ -429,7 +447,7 @@ fn misbehave(target: &DevNode, genesis: H256, bad: impl Fn(u64) -> (GossipKind, 
                 genesis_hash: genesis,
                 max_peers: 8,
             },
-            Arc::new(GenesisOnly { chain_id: 31337, genesis }),
+            Arc::new(GenesisOnly { chain_id: 31337, genesis, liar }),
         )
         .await
         .unwrap();
@@ -446,8 +464,10 @@ fn misbehave(target: &DevNode, genesis: H256, bad: impl Fn(u64) -> (GossipKind, 
         while admin_peer_ids(target).contains(&me) {
             assert!(Instant::now() < deadline, "the node kept a misbehaving peer");
             let (kind, data) = bad(sent);
-            net.publish(kind, data);
-            sent += 1;
+            if !data.is_empty() {
+                net.publish(kind, data);
+                sent += 1;
+            }
             tokio::time::sleep(Duration::from_millis(250)).await;
         }
         // Banned: a new dial is refused.
@@ -498,6 +518,10 @@ fn misbehaving_peers_are_scored_down_and_dropped() {
     // Undecodable gossip: also one.
     let sent = misbehave(&n, genesis, |i| (GossipKind::Block, vec![0xde, 0xad, i as u8]));
     assert!(sent >= 1);
+
+    // A peer claiming a heavier chain and serving made-up headers: the sync
+    // driver finds no common block with it, blames it, and drops it.
+    misbehave_as(&n, genesis, true, |_| (GossipKind::Block, Vec::new()));
 
     assert_eq!(head(&n), before, "nothing invalid entered the chain");
     let hash = n.send_raw(&transfer(31337, 0, 0));
