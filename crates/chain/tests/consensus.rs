@@ -149,7 +149,6 @@ fn pow_rejects_tampered_nonce_difficulty_and_timestamp() {
     let third = {
         let mut built = chain.build_block([], 120, Address::zero()).unwrap();
         built.block.header = miner.seal(built.block.header.clone(), &never).unwrap();
-        let block = built.block.clone();
         chain.commit_built(built).unwrap();
         let mut built = chain.build_block([], 125, Address::zero()).unwrap();
         built.block.header = miner.seal(built.block.header.clone(), &never).unwrap();
