@@ -11,6 +11,7 @@
 //!  RPC-submitted transaction ─► gossip it
 //! ```
 
+use crate::miner::pool_candidates;
 use crate::sync::{Importer, SyncShared};
 use basalt_chain::{BlockError, Chain, ChainError};
 use basalt_network::protocol::{MAX_BODIES, SOFT_RESPONSE_BYTES};
@@ -205,6 +206,9 @@ fn parse_peer(s: &str) -> Result<PeerId, String> {
     }
 }
 
+/// Most pending transactions offered to a newly connected peer.
+const REANNOUNCE: usize = 1024;
+
 /// Gossiped blocks waiting for import; beyond this they are ignored (a peer
 /// far ahead: range sync fetches them in order instead).
 const BLOCK_QUEUE: usize = 256;
@@ -245,7 +249,18 @@ pub async fn run_events(
                     importer.sync.wake();
                 }
             }
-            NetworkEvent::PeerStatus { peer, status } => importer.sync.peer_status(peer, status),
+            NetworkEvent::PeerStatus { peer, status } => {
+                if importer.sync.peer_status(peer, status) {
+                    // A new peer: offer it our pending transactions (those
+                    // submitted while we had no peers never left this node;
+                    // gossipsub drops the ones it has sent recently).
+                    for (tx, _) in
+                        pool_candidates(&ctx.chain, &ctx.pool).into_iter().take(REANNOUNCE)
+                    {
+                        handle.publish_transaction(&tx);
+                    }
+                }
+            }
             NetworkEvent::PeerDisconnected(peer) => importer.sync.peer_gone(peer),
         }
     }

@@ -596,3 +596,24 @@ fn devnet_script_starts_and_stops_a_network() {
         assert!(rpc(url, "eth_blockNumber").is_none(), "{url} still answers");
     }
 }
+
+/// A transaction submitted while a node has no peers reaches the network
+/// when a peer connects: the follower offers its pending transactions to new
+/// peers, the producer mines it, the follower imports the block.
+#[test]
+fn pending_transactions_reach_peers_that_connect_later() {
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let genesis = dev_genesis();
+    let follower = node(&genesis, &dir.path().join("follower"), None, &["--no-mining"]);
+    let hash = follower.send_raw(&transfer(31337, 0, 0));
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(follower.call("eth_getTransactionReceipt", json!([hash])).is_null());
+    let producer = node(&genesis, &dir.path().join("producer"), Some(&follower), &[]);
+    let receipt = follower.receipt(&hash);
+    assert_eq!(receipt["status"], "0x1");
+    assert_eq!(
+        producer.call("eth_getTransactionReceipt", json!([hash]))["blockHash"],
+        receipt["blockHash"]
+    );
+}
