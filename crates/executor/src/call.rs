@@ -84,7 +84,8 @@ pub struct CallResult {
     pub gas_used: u64,
 }
 
-fn intrinsic_gas(req: &CallRequest) -> u64 {
+/// The gas a transaction with `req`'s fields pays before running.
+pub fn intrinsic_gas(req: &CallRequest) -> u64 {
     // The pricing of a request equals a transaction's with the same fields.
     Transaction::Eip1559(TxEip1559 {
         to: req.to.map_or(TxKind::Create, TxKind::Call),

@@ -39,7 +39,7 @@ pub use block::{
     bloom_of, next_base_fee, receipts_root, transactions_root, BlockExecutor, BlockOutput,
     ExecutedTx, BASE_FEE_MAX_CHANGE_DENOMINATOR, ELASTICITY_MULTIPLIER, MAX_REFUND_QUOTIENT,
 };
-pub use call::{estimate_gas, simulate_call, CallError, CallRequest, CallResult};
+pub use call::{estimate_gas, intrinsic_gas, simulate_call, CallError, CallRequest, CallResult};
 pub use error::{ExecutionError, InvalidTransaction, Result, TxError};
 pub use genesis::{build_genesis, build_genesis_for, GenesisBlock, GenesisError};
 pub use staking::{epoch_inputs, StakingError, StakingParams};

@@ -34,6 +34,22 @@ fn refused_transactions_change_nothing() {
         "{e}"
     );
 
+    // ... and estimating gas for it, with a fee, says so too (not "intrinsic
+    // gas too low": the search could not start).
+    let poor_addr = format!("{:?}", basalt_primitives::secret_key_to_address(&poor));
+    let e = node.error(
+        "eth_estimateGas",
+        json!([{"from": poor_addr, "to": DEV_ADDR_1, "value": "0x1", "gasPrice": "0x3b9aca00"}]),
+    );
+    assert_eq!(e["code"], -32000);
+    assert!(
+        e["message"].as_str().unwrap().starts_with("insufficient funds for gas * price + value"),
+        "{e}"
+    );
+    // Without a fee, the estimate needs no balance (geth and anvil alike).
+    let gas = node.call("eth_estimateGas", json!([{"from": poor_addr, "to": DEV_ADDR_1}]));
+    assert_eq!(gas, json!("0x5208"));
+
     // Bad signature: s above n/2.
     let signed = SignedTransaction::decode_network(&eip1559(1, to, U256::one(), vec![], 21_000));
     let (tx, mut signature) = signed.unwrap().into_parts();

@@ -315,6 +315,20 @@ impl EthApi {
             if !price.is_zero() {
                 let balance = self.ctx.account(from, block)?.balance;
                 let allowance = balance.saturating_sub(call.value) / price;
+                // Not even the intrinsic gas is affordable: geth's error, not
+                // a search that cannot start.
+                let intrinsic = basalt_executor::intrinsic_gas(&call);
+                if balance < call.value || allowance < U256::from(intrinsic) {
+                    return Err(RpcError::Call(Box::new(
+                        basalt_executor::CallError::InsufficientFunds {
+                            from,
+                            balance,
+                            needed: call
+                                .value
+                                .saturating_add(price.saturating_mul(intrinsic.into())),
+                        },
+                    )));
+                }
                 if allowance < U256::from(cap) {
                     cap = allowance.as_u64();
                 }
