@@ -18,14 +18,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use alloy_sol_types::{SolCall, SolConstructor};
-use basalt_benches::node_proc::{basalt_bin, dev_keys, result_str, spawn, Conn, Node};
+use basalt_benches::node_proc::{
+    basalt_bin, dev_keys, result_str, sign_eip1559, spawn, Conn, Node,
+};
 use basalt_benches::revm_peer::{
     Address as EvmAddress, ERC20Deploy, IERC20, INITIAL_SUPPLY, TOKEN_DECIMALS, TOKEN_NAME,
     TOKEN_SYMBOL, U256 as EvmU256,
 };
-use basalt_primitives::{
-    sign_transaction, Address, SigningKey, Transaction, TxEip1559, TxKind, U256,
-};
+use basalt_primitives::{Address, SigningKey, U256};
 use basalt_tests::contracts::artifact;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -35,18 +35,7 @@ const SYNC_BLOCKS: u64 = 5_000;
 const GOSSIP_TXS: u64 = 200;
 
 fn raw(key: &SigningKey, nonce: u64, to: Option<Address>, input: Vec<u8>, gas: u64) -> String {
-    let tx = TxEip1559 {
-        chain_id: CHAIN_ID,
-        nonce,
-        max_priority_fee_per_gas: U256::from(1_000_000_000u64),
-        max_fee_per_gas: U256::from(20_000_000_000u64),
-        gas_limit: gas,
-        to: to.map_or(TxKind::Create, TxKind::Call),
-        value: U256::zero(),
-        input,
-        access_list: Default::default(),
-    };
-    let signed = sign_transaction(Transaction::Eip1559(tx), key).unwrap();
+    let signed = sign_eip1559(CHAIN_ID, key, nonce, to, U256::zero(), input, gas);
     format!("0x{}", hex::encode(signed.encode_network()))
 }
 

@@ -42,16 +42,13 @@
 
 use alloy_sol_types::{SolCall, SolConstructor};
 use basalt_benches::node_proc::{
-    basalt_bin, dev_keys, free_port, result_str, spawn, Conn, Node, DEV_KEYS,
+    basalt_bin, dev_keys, free_port, result_str, sign_eip1559, spawn, Conn, Node, DEV_KEYS,
 };
 use basalt_benches::revm_peer::{
     Address as EvmAddress, ERC20Deploy, ERC20_CREATION_HEX, IERC20, INITIAL_SUPPLY, TOKEN_DECIMALS,
     TOKEN_NAME, TOKEN_SYMBOL, U256 as EvmU256,
 };
-use basalt_primitives::{
-    secret_key_to_address, sign_transaction, Address, SigningKey, Transaction, TxEip1559, TxKind,
-    U256,
-};
+use basalt_primitives::{secret_key_to_address, Address, SigningKey, U256};
 use basalt_tests::contracts::artifact;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -101,18 +98,7 @@ fn sign(
     input: Vec<u8>,
     gas: u64,
 ) -> Signed {
-    let tx = TxEip1559 {
-        chain_id: CHAIN_ID,
-        nonce,
-        max_priority_fee_per_gas: U256::from(1_000_000_000u64),
-        max_fee_per_gas: U256::from(20_000_000_000u64),
-        gas_limit: gas,
-        to: to.map_or(TxKind::Create, TxKind::Call),
-        value,
-        input,
-        access_list: Default::default(),
-    };
-    let signed = sign_transaction(Transaction::Eip1559(tx), key).unwrap();
+    let signed = sign_eip1559(CHAIN_ID, key, nonce, to, value, input, gas);
     Signed {
         hash: format!("{:?}", signed.hash()),
         raw: format!("0x{}", hex::encode(signed.encode_network())),

@@ -2,7 +2,10 @@
 //! wait for its address, talk JSON-RPC over one keep-alive HTTP connection.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use basalt_primitives::{signing_key_from_bytes, SigningKey};
+use basalt_primitives::{
+    sign_transaction, signing_key_from_bytes, Address, SignedTransaction, SigningKey, Transaction,
+    TxEip1559, TxKind, U256,
+};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -149,4 +152,28 @@ pub fn dev_keys() -> Vec<SigningKey> {
 /// A port free right now on 127.0.0.1.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// An EIP-1559 transaction on `chain_id` (tip 1 gwei, fee cap 20 gwei), signed.
+pub fn sign_eip1559(
+    chain_id: u64,
+    key: &SigningKey,
+    nonce: u64,
+    to: Option<Address>,
+    value: U256,
+    input: Vec<u8>,
+    gas: u64,
+) -> SignedTransaction {
+    let tx = TxEip1559 {
+        chain_id,
+        nonce,
+        max_priority_fee_per_gas: U256::from(1_000_000_000u64),
+        max_fee_per_gas: U256::from(20_000_000_000u64),
+        gas_limit: gas,
+        to: to.map_or(TxKind::Create, TxKind::Call),
+        value,
+        input,
+        access_list: Default::default(),
+    };
+    sign_transaction(Transaction::Eip1559(tx), key).unwrap()
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// A copy of `genesis/<name>` with `config.consensus` fields overridden.
-fn genesis_with(dir: &Path, name: &str, overrides: Value) -> PathBuf {
+pub(crate) fn genesis_with(dir: &Path, name: &str, overrides: Value) -> PathBuf {
     let text = std::fs::read_to_string(repo_root().join("genesis").join(name)).unwrap();
     let mut genesis: Value = serde_json::from_str(&text).unwrap();
     for (key, value) in overrides.as_object().unwrap() {
@@ -32,7 +32,7 @@ fn wait_for_block(node: &DevNode, number: u64, timeout: Duration) {
     }
 }
 
-fn block(node: &DevNode, number: u64) -> Value {
+pub(crate) fn block(node: &DevNode, number: u64) -> Value {
     node.call("eth_getBlockByNumber", json!([format!("{number:#x}"), false]))
 }
 

@@ -6,6 +6,7 @@
 //! and proof-of-work / proof-of-stake timing suffers when they overlap.
 
 use crate::clients::repo_root;
+use crate::consensus::{block, genesis_with};
 use crate::harness::{
     addr, eip1559_for, gwei, log_contract, quantity, DevNode, DEV_ADDR_1, LOG_TOPIC,
 };
@@ -35,18 +36,6 @@ const DEV_ADDRS: [&str; 4] = [
     "0x3c44cdddb6a900fa2b585dd299e03d12fa4293bc",
     "0x90f79bf6eb2c4f870365e785982e1f101e93b906",
 ];
-
-/// A copy of `genesis/<name>` with `config.consensus` fields overridden.
-fn genesis_with(dir: &Path, name: &str, overrides: Value) -> PathBuf {
-    let text = std::fs::read_to_string(repo_root().join("genesis").join(name)).unwrap();
-    let mut genesis: Value = serde_json::from_str(&text).unwrap();
-    for (key, value) in overrides.as_object().unwrap() {
-        genesis["config"]["consensus"][key] = value.clone();
-    }
-    let path = dir.join(name);
-    std::fs::write(&path, serde_json::to_string_pretty(&genesis).unwrap()).unwrap();
-    path
-}
 
 fn dev_genesis() -> PathBuf {
     repo_root().join("genesis/dev.json")
@@ -84,10 +73,6 @@ fn wait_until(what: &str, timeout: Duration, mut ok: impl FnMut() -> bool) {
 fn head(n: &DevNode) -> (u64, String) {
     let b = n.call("eth_getBlockByNumber", json!(["latest", false]));
     (quantity(&b["number"]), b["hash"].as_str().unwrap().to_owned())
-}
-
-fn block(n: &DevNode, number: u64) -> Value {
-    n.call("eth_getBlockByNumber", json!([format!("{number:#x}"), false]))
 }
 
 fn peer_count(n: &DevNode) -> u64 {
