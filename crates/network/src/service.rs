@@ -451,11 +451,11 @@ fn build_behaviour(
         gossipsub::Behaviour::new(MessageAuthenticity::Signed(key.clone()), gossip_config)?;
     let kad_protocol =
         StreamProtocol::try_from_owned(format!("/basalt/{}/kad/1", config.chain_id))?;
-    let mut kad = kad::Behaviour::with_config(
-        peer_id,
-        kad::store::MemoryStore::new(peer_id),
-        kad::Config::new(kad_protocol),
-    );
+    let mut kad_config = kad::Config::new(kad_protocol);
+    // The swarm task walks the table itself every 10 s while it has peers.
+    kad_config.set_periodic_bootstrap_interval(None);
+    let mut kad =
+        kad::Behaviour::with_config(peer_id, kad::store::MemoryStore::new(peer_id), kad_config);
     // Loopback and private addresses are never "confirmed external", so kad
     // would stay a client and answer no one: be a server from the start.
     kad.set_mode(Some(kad::Mode::Server));

@@ -27,9 +27,13 @@ fn main() -> ExitCode {
     }
 }
 
-/// Logs go to standard error, filtered by `RUST_LOG` (default `info`).
+/// Logs go to standard error, filtered by `RUST_LOG` (default `info`, with
+/// gossipsub's own warnings at `error`).
 fn init_logging() {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // gossipsub warns when asked to publish what it already sent; the node
+    // re-offers its pending transactions to new peers on purpose.
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,libp2p_gossipsub::behaviour=error"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -278,7 +278,7 @@ async fn on_transaction(ctx: &RpcContext, data: &[u8]) -> Verdict {
     if tx.validate_stateless().is_err() {
         return Verdict::Reject(BAD_TX_PENALTY);
     }
-    match ctx.submit_from(tx, sender).await {
+    match ctx.admit(tx, sender, false).await {
         Ok(_) => Verdict::Accept,
         // Known, nonce already used, fee too low, pool full: our state and
         // the sender's may differ; no blame.

@@ -202,10 +202,22 @@ impl RpcContext {
 
     /// [`Self::submit`] with a known sender.
     pub async fn submit_from(&self, tx: SignedTransaction, sender: Address) -> RpcResult<H256> {
+        self.admit(tx, sender, true).await
+    }
+
+    /// Admits a transaction to the pool; `gossip` says whether to hand it to
+    /// the network (not for one that came from there: gossipsub forwards
+    /// those itself once validated).
+    pub async fn admit(
+        &self,
+        tx: SignedTransaction,
+        sender: Address,
+        gossip: bool,
+    ) -> RpcResult<H256> {
         let head = self.chain.head();
         let account = self.chain.reader_at(&head.header).account(&sender)?.unwrap_or_default();
         let base_fee = self.chain.child_base_fee(&head.header);
-        let tx_copy = self.network.is_some().then(|| tx.clone());
+        let tx_copy = (gossip && self.network.is_some()).then(|| tx.clone());
         let outcome = self.pool.lock().add(
             tx,
             sender,
