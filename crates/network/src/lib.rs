@@ -27,5 +27,5 @@ pub use protocol::{Status, SyncRequest, SyncResponse};
 pub use service::{
     start, ChainView, GossipKind, LocalInfo, NetworkConfig, NetworkError, NetworkEvent,
     NetworkHandle, PeerInfo, RequestError, Verdict, BAN_SCORE, BAN_TIME, MAX_GOSSIP_BYTES,
-    REQUEST_TIMEOUT, STATUS_INTERVAL,
+    MAX_SERVING_PER_PEER, REQUEST_TIMEOUT, STATUS_INTERVAL,
 };

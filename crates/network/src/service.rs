@@ -46,6 +46,9 @@ pub const BAN_SCORE: i32 = -100;
 pub const BAN_TIME: Duration = Duration::from_secs(600);
 /// How often connected peers are asked for their status.
 pub const STATUS_INTERVAL: Duration = Duration::from_secs(4);
+/// Requests served at once for one peer (each may read up to 8 MiB of
+/// bodies); more are refused until some finish.
+pub const MAX_SERVING_PER_PEER: usize = 16;
 /// How long a sync request may take.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -424,6 +427,7 @@ pub async fn start(
         scores: HashMap::new(),
         banned: HashMap::new(),
         removed: HashSet::new(),
+        serving: HashMap::new(),
         max_peers: config.max_peers,
     };
     tokio::spawn(task.run(command_rx, response_rx));
@@ -518,7 +522,9 @@ struct Task {
     chain: Arc<dyn ChainView>,
     shared: Arc<Shared>,
     events: mpsc::UnboundedSender<NetworkEvent>,
-    responses: mpsc::UnboundedSender<(ResponseChannel<SyncResponse>, SyncResponse)>,
+    responses: mpsc::UnboundedSender<(PeerId, ResponseChannel<SyncResponse>, SyncResponse)>,
+    /// Requests being served per peer (bounded by [`MAX_SERVING_PER_PEER`]).
+    serving: HashMap<PeerId, usize>,
     topics: HashMap<gossipsub::TopicHash, GossipKind>,
     chain_id: u64,
     genesis: H256,
@@ -533,7 +539,11 @@ impl Task {
     async fn run(
         mut self,
         mut commands: mpsc::UnboundedReceiver<Command>,
-        mut responses: mpsc::UnboundedReceiver<(ResponseChannel<SyncResponse>, SyncResponse)>,
+        mut responses: mpsc::UnboundedReceiver<(
+            PeerId,
+            ResponseChannel<SyncResponse>,
+            SyncResponse,
+        )>,
     ) {
         let mut status_tick = tokio::time::interval(STATUS_INTERVAL);
         let mut discovery_tick = tokio::time::interval(Duration::from_secs(10));
@@ -544,7 +554,10 @@ impl Task {
                     Some(Command::Shutdown) | None => break,
                     Some(command) => self.on_command(command),
                 },
-                Some((channel, response)) = responses.recv() => {
+                Some((peer, channel, response)) = responses.recv() => {
+                    if let Some(n) = self.serving.get_mut(&peer) {
+                        *n = n.saturating_sub(1);
+                    }
                     // The peer may have gone; nothing to do then.
                     let _ = self.swarm.behaviour_mut().sync.send_response(channel, response);
                 }
@@ -709,6 +722,7 @@ impl Task {
                 self.request_status(peer_id);
             }
             SwarmEvent::ConnectionClosed { peer_id, num_established: 0, cause, .. } => {
+                self.serving.remove(&peer_id);
                 info!(target: TARGET, peer = %peer_id, cause = ?cause.map(|c| c.to_string()), "peer disconnected");
                 self.shared.peers.write().remove(&peer_id);
                 let _ = self.events.send(NetworkEvent::PeerDisconnected(peer_id));
@@ -804,6 +818,16 @@ impl Task {
         if self.refused(&peer) {
             return;
         }
+        let serving = self.serving.entry(peer).or_insert(0);
+        if *serving >= MAX_SERVING_PER_PEER {
+            // Too many at once from one peer: refuse, at no cost to others.
+            let _ = self.swarm.behaviour_mut().sync.send_response(
+                channel,
+                SyncResponse::Refused("too many concurrent requests".into()),
+            );
+            return;
+        }
+        *serving += 1;
         let chain = self.chain.clone();
         let responses = self.responses.clone();
         // Reading bodies touches the database: off the swarm's thread.
@@ -818,7 +842,7 @@ impl Task {
                 ),
                 SyncRequest::Bodies(hashes) => SyncResponse::Bodies(chain.bodies(&hashes)),
             };
-            let _ = responses.send((channel, response));
+            let _ = responses.send((peer, channel, response));
         });
     }
 
@@ -844,6 +868,9 @@ impl Task {
                         p.status = Some(status.clone());
                     }
                     let _ = self.events.send(NetworkEvent::PeerStatus { peer, status });
+                }
+                Ok(SyncResponse::Refused(why)) => {
+                    debug!(target: TARGET, %peer, why, "status request refused (busy)")
                 }
                 Ok(other) => {
                     self.penalize(peer, 50, &format!("answered a status request with {other:?}"))

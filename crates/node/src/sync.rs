@@ -262,6 +262,8 @@ async fn headers(
 ) -> Result<Vec<Header>, SyncError> {
     match net.request(peer, request).await? {
         SyncResponse::Headers(h) => Ok(h),
+        // Busy: no blame; the round is retried.
+        SyncResponse::Refused(why) => Err(SyncError::Other(format!("{peer} refused: {why}"))),
         other => {
             Err(SyncError::BadResponse { peer, reason: format!("expected headers, got {other:?}") })
         }
@@ -348,6 +350,9 @@ async fn fetch_bodies(
             SyncResponse::Bodies(b) if !b.is_empty() && b.len() <= asked => bodies.extend(b),
             SyncResponse::Bodies(_) => {
                 return Err(SyncError::Other(format!("{peer} has no bodies for its own headers")))
+            }
+            SyncResponse::Refused(why) => {
+                return Err(SyncError::Other(format!("{peer} refused: {why}")))
             }
             other => {
                 return Err(SyncError::BadResponse {

@@ -442,9 +442,20 @@ fn misbehave_as(
             assert!(Instant::now() < deadline, "the node never listed the peer");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        // The node answers sync requests while we are connected.
-        let status = net.request(net.peers()[0].peer_id, SyncRequest::Status).await.unwrap();
+        // The node answers sync requests while we are connected; a burst
+        // beyond what it serves at once per peer is refused, not punished.
+        let node_id = net.peers()[0].peer_id;
+        let status = net.request(node_id, SyncRequest::Status).await.unwrap();
         assert!(matches!(status, SyncResponse::Status(s) if s.genesis == genesis));
+        let burst = (0..64).map(|_| net.request(node_id, SyncRequest::Bodies(vec![genesis; 128])));
+        for answer in futures::future::join_all(burst).await {
+            match answer.unwrap() {
+                SyncResponse::Bodies(b) => assert_eq!(b.len(), 128, "genesis has an empty body"),
+                SyncResponse::Refused(why) => assert!(why.contains("too many"), "{why}"),
+                other => panic!("unexpected {other:?}"),
+            }
+        }
+        assert!(admin_peer_ids(target).contains(&me), "a busy peer is not dropped");
         let mut sent = 0;
         while admin_peer_ids(target).contains(&me) {
             assert!(Instant::now() < deadline, "the node kept a misbehaving peer");
