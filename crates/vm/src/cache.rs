@@ -54,6 +54,11 @@ impl<H: Host + 'static> ModuleCache<H> {
 
     /// The compiled module for `code` (whose hash is `code_hash`): from
     /// memory, else from disk, else validated, instrumented and compiled.
+    /// The compiled module for `code_hash`, if it is in memory (no code needed).
+    pub(crate) fn cached(&self, code_hash: &H256) -> Option<Arc<Compiled<H>>> {
+        self.modules.lock().get(code_hash).cloned()
+    }
+
     pub(crate) fn get(
         &self,
         engine: &Engine,

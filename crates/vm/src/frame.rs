@@ -146,15 +146,26 @@ fn call<H: Host + 'static>(
     if transfer {
         host_try!(host, host.transfer(msg.caller, ctx.address, msg.value));
     }
-    let code = host_try!(host, host.code(code_address));
-    if code.is_empty() {
+    // The code hash decides: no code, or a module already compiled in memory
+    // (then the code itself is never read: it is stored compressed).
+    let code_hash = host_try!(host, host.code_hash(code_address));
+    if code_hash.is_zero() || code_hash == basalt_primitives::KECCAK_EMPTY {
         host_try!(host, host.commit(checkpoint));
         return (host, Ok(Outcome::success(Vec::new(), gas_limit, 0)));
     }
-    let code_hash = host_try!(host, host.code_hash(code_address));
-    let compiled = match shared.cache.get(&shared.engine, &shared.linker, code_hash, &code) {
-        Ok(compiled) => compiled,
-        Err(reason) => return (host, Err(VmError::StoredCode { code_hash, reason })),
+    let compiled = match shared.cache.cached(&code_hash) {
+        Some(compiled) => compiled,
+        None => {
+            let code = host_try!(host, host.code(code_address));
+            if code.is_empty() {
+                host_try!(host, host.commit(checkpoint));
+                return (host, Ok(Outcome::success(Vec::new(), gas_limit, 0)));
+            }
+            match shared.cache.get(&shared.engine, &shared.linker, code_hash, &code) {
+                Ok(compiled) => compiled,
+                Err(reason) => return (host, Err(VmError::StoredCode { code_hash, reason })),
+            }
+        }
     };
     let (host, outcome) =
         run_frame(shared, host, env, &compiled, Entry::Call, ctx, msg.data, gas_limit, stack_left);
