@@ -152,8 +152,10 @@ impl Importer {
                     Ok(outcome) => {
                         summary.stored += outcome.stored.len();
                         summary.orphans += usize::from(outcome.orphan);
-                        moved |= outcome.new_head.is_some();
-                        if !outcome.stored.is_empty() {
+                        // Only a block that moved the head is canonical:
+                        // a side branch's transactions stay pending here.
+                        if outcome.new_head.is_some() {
+                            moved = true;
                             mined.extend(txs);
                         }
                         dropped.extend(outcome.dropped);
