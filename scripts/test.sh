@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/basalt/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+# No incremental caches: every clean clone (a new path) would add gigabytes of
+# them to the shared target directory, and a one-shot test run gains nothing.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
 # The official Ethereum vectors live beside the repository (shared/vectors);
 # BASALT_VECTORS overrides the path.
 export BASALT_VECTORS="${BASALT_VECTORS:-$(cd .. && pwd)/shared/vectors}"
