@@ -613,3 +613,110 @@ fn pending_transactions_reach_peers_that_connect_later() {
         receipt["blockHash"]
     );
 }
+
+/// A peer's chain held in this process (for [`orphans_make_the_node_fetch_their_ancestors`]):
+/// it reports only genesis in its status, so the node never range-syncs from
+/// it, but serves its headers and bodies.
+struct QuietChain(Arc<basalt_chain::Chain>);
+
+impl ChainView for QuietChain {
+    fn status(&self) -> Status {
+        Status {
+            chain_id: 31337,
+            genesis: self.0.genesis_hash(),
+            head_hash: self.0.genesis_hash(),
+            head_number: 0,
+            total_weight: U256::one(),
+        }
+    }
+    fn headers_by_number(&self, _: u64, _: u32) -> Vec<Header> {
+        Vec::new()
+    }
+    fn headers_by_hash(&self, hash: H256, count: u32) -> Vec<Header> {
+        let mut out = Vec::new();
+        let mut next = hash;
+        while out.len() < count as usize {
+            let Some(h) = self.0.header_by_hash(next).unwrap() else { break };
+            next = h.header.parent_hash;
+            out.push(h.header.clone());
+            if h.header.number == 0 {
+                break;
+            }
+        }
+        out
+    }
+    fn bodies(&self, hashes: &[H256]) -> Vec<Vec<SignedTransaction>> {
+        hashes.iter().map_while(|h| self.0.body(*h).unwrap()).collect()
+    }
+}
+
+/// A gossiped block whose parent the node lacks makes it fetch the missing
+/// ancestors by hash from the sender and import the whole branch (no range
+/// sync involved: the sender's status claims nothing above genesis).
+#[test]
+fn orphans_make_the_node_fetch_their_ancestors() {
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    let genesis = dev_genesis();
+    let n = node(&genesis, &dir.path().join("node"), None, &["--no-mining"]);
+    // Three blocks on the same genesis, built in this process; one carries a transfer.
+    let spec = basalt_chainspec::ChainSpec::from_file(&genesis).unwrap();
+    let store = Arc::new(basalt_store::Store::open(dir.path().join("peer")).unwrap());
+    let vm = basalt_vm::Vm::new(basalt_vm::VmConfig::default()).unwrap();
+    let chain = Arc::new(basalt_chain::Chain::open(store, spec, vm).unwrap());
+    let builder = chain.clone();
+    let blocks: Vec<Block> = std::thread::Builder::new()
+        .stack_size(72 << 20)
+        .spawn(move || {
+            let tx = SignedTransaction::decode_network(&transfer(31337, 0, 0)).unwrap();
+            let sender = tx.recover_sender().unwrap();
+            let mut blocks = Vec::new();
+            for i in 0..3u64 {
+                let txs = if i == 1 { vec![(tx.clone(), sender)] } else { vec![] };
+                let head = builder.head().header.timestamp;
+                let built = builder.build_block(txs, head + 1, Default::default()).unwrap();
+                blocks.push(built.block.clone());
+                builder.commit_built(built).unwrap();
+            }
+            blocks
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+    assert_eq!(blocks[1].transactions.len(), 1);
+    let tip = blocks[2].hash();
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let (net, _events) = basalt_network::start(
+            NetworkConfig {
+                key: basalt_network::Keypair::generate_ed25519(),
+                listen_ip: "127.0.0.1".parse().unwrap(),
+                port: 0,
+                bootnodes: vec![n.p2p.clone().unwrap().parse().unwrap()],
+                chain_id: 31337,
+                genesis_hash: chain.genesis_hash(),
+                max_peers: 8,
+            },
+            Arc::new(QuietChain(chain.clone())),
+        )
+        .await
+        .unwrap();
+        let tip_block = basalt_primitives::rlp::encode(&blocks[2]).to_vec();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        // Only the tip is gossiped; its parents must be fetched.
+        while head(&n).1 != format!("{tip:?}") {
+            assert!(Instant::now() < deadline, "the node did not fetch the orphan's ancestors");
+            net.publish(GossipKind::Block, tip_block.clone());
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        net.shutdown();
+    });
+    for b in &blocks {
+        assert_eq!(block(&n, b.header.number)["hash"], json!(format!("{:?}", b.hash())));
+    }
+    assert_eq!(
+        n.balance(DEV_ADDR_1),
+        chain.reader_at(&chain.head().header).account(&addr(DEV_ADDR_1)).unwrap().unwrap().balance
+    );
+}
