@@ -297,7 +297,7 @@ async fn on_block(
 ) -> Verdict {
     let Ok(block) = Block::decode_rlp(data) else { return Verdict::Reject(BAD_BLOCK_PENALTY) };
     let hash = block.hash();
-    if importer.chain.block_weight(hash).ok().flatten().is_some() {
+    if crate::sync::is_known(&importer.chain, hash) {
         return Verdict::Ignore;
     }
     let parent = block.header.parent_hash;

@@ -253,7 +253,8 @@ pub async fn run(importer: Arc<Importer>, net: NetworkHandle) {
     }
 }
 
-fn is_known(chain: &Chain, hash: H256) -> bool {
+/// Whether `hash` is a stored block (on any branch).
+pub(crate) fn is_known(chain: &Chain, hash: H256) -> bool {
     chain.block_weight(hash).ok().flatten().is_some()
 }
 

@@ -414,6 +414,30 @@ fn misbehave(target: &DevNode, genesis: H256, bad: impl Fn(u64) -> (GossipKind, 
     misbehave_as(target, genesis, false, bad)
 }
 
+/// Starts an in-process libp2p node on 127.0.0.1 (chain 31337) serving
+/// `view`, with `target` as its bootnode.
+async fn join_as_peer(
+    target: &DevNode,
+    genesis: H256,
+    view: Arc<dyn ChainView>,
+) -> basalt_network::NetworkHandle {
+    let (net, _events) = basalt_network::start(
+        NetworkConfig {
+            key: basalt_network::Keypair::generate_ed25519(),
+            listen_ip: "127.0.0.1".parse().unwrap(),
+            port: 0,
+            bootnodes: vec![target.p2p.clone().unwrap().parse().unwrap()],
+            chain_id: 31337,
+            genesis_hash: genesis,
+            max_peers: 8,
+        },
+        view,
+    )
+    .await
+    .unwrap();
+    net
+}
+
 fn misbehave_as(
     target: &DevNode,
     genesis: H256,
@@ -422,20 +446,9 @@ fn misbehave_as(
 ) -> u64 {
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let (net, _events) = basalt_network::start(
-            NetworkConfig {
-                key: basalt_network::Keypair::generate_ed25519(),
-                listen_ip: "127.0.0.1".parse().unwrap(),
-                port: 0,
-                bootnodes: vec![target.p2p.clone().unwrap().parse().unwrap()],
-                chain_id: 31337,
-                genesis_hash: genesis,
-                max_peers: 8,
-            },
-            Arc::new(GenesisOnly { chain_id: 31337, genesis, liar }),
-        )
-        .await
-        .unwrap();
+        let net =
+            join_as_peer(target, genesis, Arc::new(GenesisOnly { chain_id: 31337, genesis, liar }))
+                .await;
         let me = net.local().peer_id.to_string();
         let deadline = Instant::now() + Duration::from_secs(30);
         while !admin_peer_ids(target).contains(&me) {
@@ -688,20 +701,7 @@ fn orphans_make_the_node_fetch_their_ancestors() {
 
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
     runtime.block_on(async {
-        let (net, _events) = basalt_network::start(
-            NetworkConfig {
-                key: basalt_network::Keypair::generate_ed25519(),
-                listen_ip: "127.0.0.1".parse().unwrap(),
-                port: 0,
-                bootnodes: vec![n.p2p.clone().unwrap().parse().unwrap()],
-                chain_id: 31337,
-                genesis_hash: chain.genesis_hash(),
-                max_peers: 8,
-            },
-            Arc::new(QuietChain(chain.clone())),
-        )
-        .await
-        .unwrap();
+        let net = join_as_peer(&n, chain.genesis_hash(), Arc::new(QuietChain(chain.clone()))).await;
         let tip_block = basalt_primitives::rlp::encode(&blocks[2]).to_vec();
         let deadline = Instant::now() + Duration::from_secs(30);
         // Only the tip is gossiped; its parents must be fetched.
