@@ -112,6 +112,14 @@ pub enum NetworkEvent {
         /// Its chain and head.
         status: Status,
     },
+    /// A peer subscribed to a gossip topic: from now on publishing on it
+    /// reaches that peer.
+    PeerSubscribed {
+        /// The peer.
+        peer: PeerId,
+        /// The topic.
+        kind: GossipKind,
+    },
     /// A peer's last connection closed.
     PeerDisconnected(PeerId),
 }
@@ -781,6 +789,11 @@ impl Task {
                     id: message_id,
                     data: message.data,
                 });
+            }
+            BehaviourEvent::Gossipsub(gossipsub::Event::Subscribed { peer_id, topic, .. }) => {
+                if let Some(kind) = self.topics.get(&topic).copied() {
+                    let _ = self.events.send(NetworkEvent::PeerSubscribed { peer: peer_id, kind });
+                }
             }
             BehaviourEvent::Sync(request_response::Event::Message { peer, message, .. }) => {
                 match message {

@@ -249,18 +249,17 @@ pub async fn run_events(
                     importer.sync.wake();
                 }
             }
-            NetworkEvent::PeerStatus { peer, status } => {
-                if importer.sync.peer_status(peer, status) {
-                    // A new peer: offer it our pending transactions (those
-                    // submitted while we had no peers never left this node;
-                    // gossipsub drops the ones it has sent recently).
-                    for (tx, _) in
-                        pool_candidates(&ctx.chain, &ctx.pool).into_iter().take(REANNOUNCE)
-                    {
-                        handle.publish_transaction(&tx);
-                    }
+            NetworkEvent::PeerStatus { peer, status } => importer.sync.peer_status(peer, status),
+            NetworkEvent::PeerSubscribed { kind: GossipKind::Transaction, .. } => {
+                // A peer now listens for transactions: offer it our pending
+                // ones (those submitted while we had no peers never left this
+                // node; gossipsub drops the ones it has sent recently). Not on
+                // connect: until its subscription arrives, a publish reaches no one.
+                for (tx, _) in pool_candidates(&ctx.chain, &ctx.pool).into_iter().take(REANNOUNCE) {
+                    handle.publish_transaction(&tx);
                 }
             }
+            NetworkEvent::PeerSubscribed { .. } => {}
             NetworkEvent::PeerDisconnected(peer) => importer.sync.peer_gone(peer),
         }
     }

@@ -77,12 +77,10 @@ impl SyncShared {
         }
     }
 
-    /// Records a peer's status and wakes the driver; `true` for a peer not
-    /// seen before.
-    pub fn peer_status(&self, peer: PeerId, status: Status) -> bool {
-        let new = self.peers.lock().insert(peer, status).is_none();
+    /// Records a peer's status and wakes the driver.
+    pub fn peer_status(&self, peer: PeerId, status: Status) {
+        self.peers.lock().insert(peer, status);
         self.wake.notify_one();
-        new
     }
 
     /// Asks the driver to look at the peers' heads again.
