@@ -216,14 +216,32 @@ impl RpcContext {
     ) -> RpcResult<H256> {
         let head = self.chain.head();
         let account = self.chain.reader_at(&head.header).account(&sender)?.unwrap_or_default();
-        let base_fee = self.chain.child_base_fee(&head.header);
         let tx_copy = (gossip && self.network.is_some()).then(|| tx.clone());
-        let outcome = self.pool.lock().add(
-            tx,
-            sender,
-            AccountState { nonce: account.nonce, balance: account.balance },
-            base_fee,
-        )?;
+        let outcome = {
+            let mut pool = self.pool.lock();
+            // The pool must not see an account older than the head it was last
+            // updated to: with the miner's block (and its pool update) landing
+            // between the read above and the lock, a stale nonce would make this
+            // transaction look like it follows a gap and park it as queued, where
+            // nothing would promote it until another block. The pool is updated
+            // after the head moves and under this lock, so reading at the current
+            // head now is new enough; it is rare, so the read above stays outside.
+            let current = self.chain.head();
+            let (head, account) = if current.hash == head.hash {
+                (head, account)
+            } else {
+                let account =
+                    self.chain.reader_at(&current.header).account(&sender)?.unwrap_or_default();
+                (current, account)
+            };
+            let base_fee = self.chain.child_base_fee(&head.header);
+            pool.add(
+                tx,
+                sender,
+                AccountState { nonce: account.nonce, balance: account.balance },
+                base_fee,
+            )?
+        };
         let hash = outcome.hash;
         if let (Some(network), Some(tx)) = (&self.network, &tx_copy) {
             network.broadcast_transaction(tx);
