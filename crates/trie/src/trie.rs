@@ -7,8 +7,8 @@ use basalt_primitives::{keccak256, EMPTY_ROOT, H256};
 use crate::error::{Result, TrieError};
 use crate::nibbles::{common_prefix, from_bytes, Nibbles};
 use crate::node::{
-    decode_node, reference_at, settle, write_branch, write_extension, write_leaf, Child, ChildRef,
-    Node,
+    decode_node, lookup_step, reference_at, settle, write_branch, write_extension, write_leaf,
+    Child, ChildRef, Node, Step,
 };
 use crate::store::{NodeSet, NodeStore};
 
@@ -137,8 +137,39 @@ pub(crate) fn load<S: NodeStore>(store: &S, hash: &H256) -> Result<Node> {
 fn get_in_child<S: NodeStore>(store: &S, child: &Child, path: &[u8]) -> Result<Option<Vec<u8>>> {
     match child {
         Child::Empty => Ok(None),
-        Child::Hash(h) => get_in_node(store, &load(store, h)?, path),
+        Child::Hash(h) => get_stored(store, *h, path),
         Child::Node { node, .. } => get_in_node(store, node, path),
+    }
+}
+
+/// [`get_in_child`] below a stored node: walks the nodes' RLP with
+/// [`lookup_step`] instead of decoding them; a node it cannot read is
+/// decoded, so a malformed one gets [`decode_node`]'s error.
+fn get_stored<S: NodeStore>(store: &S, mut hash: H256, path: &[u8]) -> Result<Option<Vec<u8>>> {
+    let mut at = 0;
+    loop {
+        let bytes = store.node(&hash)?.ok_or(TrieError::MissingNode { hash })?;
+        let mut node: &[u8] = &bytes;
+        let next = loop {
+            match lookup_step(node, &path[at..]) {
+                Some(Step::Value(value)) => return Ok(Some(value.to_vec())),
+                Some(Step::Absent) => return Ok(None),
+                Some(Step::Inline(raw, used)) => {
+                    node = raw;
+                    at += used;
+                }
+                Some(Step::Hash(child, used)) => {
+                    at += used;
+                    break child;
+                }
+                None => {
+                    let decoded = decode_node(node)
+                        .map_err(|reason| TrieError::InvalidNode { hash, reason })?;
+                    return get_in_node(store, &decoded, &path[at..]);
+                }
+            }
+        };
+        hash = next;
     }
 }
 
