@@ -28,14 +28,18 @@ const TARGET: &str = "basalt::chain";
 /// The host type the chain's VM runs on.
 pub type ChainState = JournaledState<Arc<Store>>;
 
-/// Longest time a committed block waits before it is flushed to disk.
+/// Longest time a committed block waits before it is on disk.
 ///
-/// parity-db's `commit` returns before its log reaches the disk; a block
-/// counts as persisted once [`Store::flush`] ran after its commit. The chain
-/// flushes at once when the last flush is older than this, and a background
-/// thread flushes any remaining commit within this interval, so a block
-/// committed more than `FLUSH_INTERVAL` (+ a flush, ~10 ms) before a crash
-/// survives it; anything later may be lost whole, never half.
+/// parity-db's `commit` returns before its log reaches the disk. Within
+/// about a millisecond its log thread has written the block's record to the
+/// log file: from then on the block survives the node process dying (`kill
+/// -9`, a panic), since the kernel still holds the file's pages and the
+/// next open replays them. To survive the machine dying too, the log must be
+/// fsynced: a background thread calls [`Store::sync_log`] every
+/// `FLUSH_INTERVAL / 4`, so a block committed more than `FLUSH_INTERVAL`
+/// before a power loss survives it (the rest is margin for a busy disk);
+/// anything later may be lost whole, never half. Neither path makes readers
+/// or block production wait.
 pub const FLUSH_INTERVAL: Duration = Duration::from_millis(400);
 
 /// How far behind the head a new block may branch off: a block whose parent is
@@ -129,7 +133,7 @@ pub struct BuiltBlock {
     changes: basalt_state::StateChanges,
 }
 
-/// Periodic flusher: the background half of the durability rule.
+/// The thread that syncs the store's log every `FLUSH_INTERVAL / 4`.
 struct Flusher {
     stop: Arc<AtomicBool>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -144,22 +148,10 @@ impl Drop for Flusher {
     }
 }
 
-struct Durability {
-    dirty: AtomicBool,
-    last_flush: Mutex<Instant>,
-}
-
-impl Durability {
-    fn flush(&self, store: &Store) {
-        let mut last = self.last_flush.lock();
-        if !self.dirty.swap(false, Ordering::AcqRel) {
-            return;
-        }
-        if let Err(e) = store.flush() {
-            self.dirty.store(true, Ordering::Release);
-            warn!(target: TARGET, error = %e, "flush failed; will retry");
-        }
-        *last = Instant::now();
+/// Syncs the store's log; a failure is logged and retried on the next call.
+fn sync_log(store: &Store) {
+    if let Err(e) = store.sync_log() {
+        warn!(target: TARGET, error = %e, "syncing the store's log failed; will retry");
     }
 }
 
@@ -177,7 +169,6 @@ pub struct Chain {
     /// Serialises writers (build/commit/import) so the head cannot move
     /// under a block being built.
     write_lock: Mutex<()>,
-    durability: Arc<Durability>,
     _flusher: Flusher,
 }
 
@@ -230,24 +221,17 @@ impl Chain {
             .ok_or(ChainError::Missing { what: "head weight", key: head_hash })?;
         info!(target: TARGET, number = head.header.number, hash = ?head.hash, "chain opened");
         let (events, _) = broadcast::channel(1024);
-        let durability = Arc::new(Durability {
-            dirty: AtomicBool::new(false),
-            last_flush: Mutex::new(Instant::now()),
-        });
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
-            let (store, durability, stop) = (store.clone(), durability.clone(), stop.clone());
+            let (store, stop) = (store.clone(), stop.clone());
             std::thread::Builder::new()
                 .name("basalt-flush".into())
                 .spawn(move || {
                     while !stop.load(Ordering::Relaxed) {
                         std::thread::sleep(FLUSH_INTERVAL / 4);
-                        let due = durability.last_flush.lock().elapsed() >= FLUSH_INTERVAL / 2;
-                        if due {
-                            durability.flush(&store);
-                        }
+                        sync_log(&store);
                     }
-                    durability.flush(&store);
+                    sync_log(&store);
                 })
                 .ok()
         };
@@ -261,7 +245,6 @@ impl Chain {
             genesis_hash: genesis_header.hash,
             events,
             write_lock: Mutex::new(()),
-            durability,
             _flusher: Flusher { stop, thread },
         })
     }
@@ -639,10 +622,6 @@ impl Chain {
             batch.set_head(hash);
         }
         self.store.commit(batch)?;
-        self.durability.dirty.store(true, Ordering::Release);
-        if self.durability.last_flush.lock().elapsed() >= FLUSH_INTERVAL {
-            self.durability.flush(&self.store);
-        }
         outcome.stored.push(sealed.clone());
         if !becomes_head {
             info!(
@@ -761,7 +740,6 @@ impl Chain {
         }
         batch.set_head(hash);
         self.store.commit(batch)?;
-        self.durability.dirty.store(true, Ordering::Release);
         let sealed = Arc::new(target);
         *self.head.write() = (sealed.clone(), target_total);
         info!(target: TARGET, number = sealed.header.number, ?hash, "rewound the head");
@@ -771,9 +749,12 @@ impl Chain {
         Ok(sealed)
     }
 
-    /// Flushes committed blocks to disk now (e.g. before a clean shutdown).
+    /// Puts every committed block on disk now (e.g. before a clean
+    /// shutdown): a full [`Store::flush`], not just the log.
     pub fn flush(&self) {
-        self.durability.flush(&self.store);
+        if let Err(e) = self.store.flush() {
+            warn!(target: TARGET, error = %e, "flushing the store failed");
+        }
     }
 
     // ----- readers ------------------------------------------------------

@@ -79,28 +79,42 @@
 //!   what survives is a clean prefix of the commits. `sync_wal` / `sync_data`
 //!   (both on, parity-db's defaults) keep the tables and the log consistent;
 //!   they do not make a commit durable sooner.
-//! - **Durable on [`Store::flush`] and on close.** parity-db 0.5.7 has no
-//!   public call to sync its log (`Db::flush_logs` exists only behind its
-//!   `instrumentation` test feature, and would race with the log thread). Its
-//!   clean shutdown (`Drop for Db` → `kill_logs`) does: it logs, fsyncs and
-//!   applies every queued commit, then fsyncs the tables (`clean_all_logs`).
-//!   [`Store::flush`] closes and reopens the database to get exactly that:
-//!   when it returns `Ok`, every commit that returned before it is on disk.
-//!   Dropping the last clone of a [`Store`] closes it the same way. parity-db
-//!   only logs (through the `log` crate) errors met while closing; the reopen
-//!   in `flush` replays and syncs whatever log a failed close left behind and
-//!   does return its errors.
+//! - **Durable on [`Store::sync_log`].** It calls parity-db's `Db::flush_logs`
+//!   (public only with parity-db's `instrumentation` feature, which this crate
+//!   turns on for that call): the flush thread's own step with a threshold of
+//!   0 instead of 64 MiB. It takes the current log file under the log's
+//!   write lock, the same lock the log thread appends a whole record under,
+//!   fsyncs it and queues it; parity-db's workers then apply it to the tables,
+//!   fsync those (`sync_data`) and delete it, as they do for a full log.
+//!   Readers and writers do not wait. When it returns `Ok`, every commit the
+//!   log thread had written is on disk; one still in the commit queue (it
+//!   is written within about a millisecond) is covered by the next call.
+//!   The feature's other effects, checked in parity-db 0.5.7's source: a
+//!   per-thread counter of allowed I/O operations (`error.rs`, `try_io!`)
+//!   that stays at `usize::MAX` unless a test arms it, and a zero salt
+//!   disabling key hashing (`column.rs`; our salt is random, from metadata).
+//! - **Durable on [`Store::flush`] and on close.** parity-db's clean shutdown
+//!   (`Drop for Db` → `kill_logs`) logs, fsyncs and applies every queued
+//!   commit, then fsyncs the tables (`clean_all_logs`). [`Store::flush`]
+//!   closes and reopens the database to get exactly that: when it returns
+//!   `Ok`, every commit that returned before it is on disk. Dropping the last
+//!   clone of a [`Store`] closes it the same way. parity-db only logs (through
+//!   the `log` crate) errors met while closing; the reopen in `flush` replays
+//!   and syncs whatever log a failed close left behind and does return its
+//!   errors.
 //!
-//! Cost of a flush, measured on the 2-core development VM (ext4 on a virtual
-//! disk, parity-db optimised, other builds running): about 8–12 ms
-//! median after a block's worth of writes (roughly half closing, half
-//! reopening), with rare stalls of 100+ ms when the disk is busy; readers and
-//! writers of every clone wait meanwhile. The cost grows mainly with the data
-//! written since the last flush (the tables are memory-mapped; only dirty pages
-//! are written). The node decides
-//! how often to pay it (every block, every N blocks or seconds, at shutdown)
-//! and may only report a block as durable after a flush that followed its
-//! commit.
+//! Cost: [`Store::flush`] measured on the 2-core development VM (ext4 on a
+//! virtual disk) about 8–12 ms median after a block's worth of writes, and
+//! 25–200 ms under a stream of blocks (the tables are memory-mapped; the
+//! cost grows with the data written since the last flush); readers and
+//! writers of every clone wait meanwhile, so a node calls it only at
+//! shutdown. [`Store::sync_log`] costs one fsync of the log written since
+//! the last call on the calling thread, plus the workers' table fsyncs in
+//! the background, and blocks no one: the chain calls it on a timer (see
+//! `basalt_chain::FLUSH_INTERVAL`). A block counts as persisted against a
+//! crash of the process once its commit is in the log file (about a
+//! millisecond), and against a crash of the machine after the next
+//! `sync_log` or `flush`.
 //!
 //! [parity-db]: https://github.com/paritytech/parity-db
 
