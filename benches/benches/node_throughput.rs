@@ -37,7 +37,8 @@
 //! `@foundry-rs/anvil-linux-amd64` installed once into
 //! ~/.cache/basalt/npm-anvil (its own prefix: `npm install --no-save` prunes
 //! whatever else a prefix holds, which would remove the cast tests' package);
-//! without npm only Basalt is measured.
+//! without npm (or with `BENCH_SKIP_ANVIL` set, for quick runs while
+//! tuning) only Basalt is measured.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
 use alloy_sol_types::{SolCall, SolConstructor};
@@ -413,6 +414,10 @@ fn main() {
     drop(basalt);
 
     let theirs = match anvil_bin() {
+        Ok(_) if std::env::var("BENCH_SKIP_ANVIL").is_ok() => {
+            println!("anvil not measured: BENCH_SKIP_ANVIL is set");
+            None
+        }
         Ok(bin) => {
             let port = free_port().to_string();
             let anvil =
