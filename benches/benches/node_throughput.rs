@@ -13,7 +13,10 @@
 //!   to a fresh recipient, so every call writes a new balance slot), the same
 //!   way: time to every receipt, tx/s;
 //! - `eth_call` of the token's `balanceOf` requests/s from 16 concurrent
-//!   clients.
+//!   clients;
+//! - start-up: the time from spawning the node (`basalt dev`, `anvil`) on a
+//!   chosen port to its first successful `eth_blockNumber`, polled every
+//!   millisecond; the median of STARTS runs.
 //!
 //! The ERC-20s: on Basalt the wasm token of `contracts/token` (its artifact
 //! from `basalt contract build`, `$BASALT_CONTRACTS/Token.json`, built on
@@ -63,6 +66,7 @@ const PER_SENDER: u64 = 200;
 const CLIENTS: usize = 16;
 const BALANCE_SECONDS: u64 = 5;
 const TOKEN_PER_SENDER: u64 = 100;
+const STARTS: usize = 7;
 
 fn anvil_bin() -> Result<PathBuf, String> {
     let home = std::env::var("HOME").map_err(|_| "HOME is not set".to_owned())?;
@@ -394,6 +398,56 @@ fn measure(name: &str, node: &Node, txs: &[Vec<Signed>], token_creation: Vec<u8>
     }
 }
 
+/// One `eth_blockNumber` on a fresh connection: whether it answered.
+fn block_number_answers(addr: SocketAddr) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(addr) else { return false };
+    let body = r#"{"jsonrpc":"2.0","id":1,"method":"eth_blockNumber","params":[]}"#;
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let mut answer = String::new();
+    stream.write_all(request.as_bytes()).is_ok()
+        && stream.read_to_string(&mut answer).is_ok()
+        && answer.contains("\"result\":\"0x")
+}
+
+/// Median time from spawn to the first answered `eth_blockNumber`, over
+/// STARTS runs; `args(port)` are the node's arguments.
+fn startup(name: &str, bin: &std::path::Path, args: impl Fn(&str) -> Vec<String>) -> Duration {
+    let mut times: Vec<Duration> = (0..STARTS)
+        .map(|_| {
+            let port = free_port().to_string();
+            let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+            let started = Instant::now();
+            let mut child = Command::new(bin)
+                .args(args(&port))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            while !block_number_answers(addr) {
+                assert!(started.elapsed() < Duration::from_secs(30), "{name} did not start");
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            let elapsed = started.elapsed();
+            let _ = child.kill();
+            let _ = child.wait();
+            elapsed
+        })
+        .collect();
+    times.sort();
+    let median = times[STARTS / 2];
+    println!(
+        "{name}: ready (first eth_blockNumber) after {:.1} ms median of {STARTS} starts (min {:.1}, max {:.1})",
+        median.as_secs_f64() * 1e3,
+        times[0].as_secs_f64() * 1e3,
+        times[STARTS - 1].as_secs_f64() * 1e3
+    );
+    median
+}
+
 fn main() {
     // `cargo bench` passes --bench; `cargo test --benches` runs nothing.
     if !std::env::args().any(|a| a == "--bench") {
@@ -409,8 +463,11 @@ fn main() {
     let mut evm_token = hex::decode(ERC20_CREATION_HEX.trim()).unwrap();
     evm_token.extend(constructor_args());
 
+    let basalt_start = startup("basalt", &basalt_bin(), |port| {
+        ["dev", "--port", port].map(str::to_owned).to_vec()
+    });
     let basalt = spawn(&basalt_bin(), &["dev", "--port", "0"]);
-    let ours = Some(measure("basalt", &basalt, &txs, wasm_token));
+    let ours = Some((measure("basalt", &basalt, &txs, wasm_token), basalt_start));
     drop(basalt);
 
     let theirs = match anvil_bin() {
@@ -419,10 +476,15 @@ fn main() {
             None
         }
         Ok(bin) => {
+            let start = startup("anvil", &bin, |port| {
+                ["--host", "127.0.0.1", "--port", port, "--chain-id", "31337"]
+                    .map(str::to_owned)
+                    .to_vec()
+            });
             let port = free_port().to_string();
             let anvil =
                 spawn(&bin, &["--host", "127.0.0.1", "--port", &port, "--chain-id", "31337"]);
-            Some(measure("anvil", &anvil, &txs, evm_token))
+            Some((measure("anvil", &anvil, &txs, evm_token), start))
         }
         Err(reason) => {
             println!("anvil not measured: {reason}");
@@ -432,25 +494,27 @@ fn main() {
     let token_n = DEV_KEYS.len() as u64 * TOKEN_PER_SENDER;
     println!();
     println!(
-        "{:<8} {:>12} {:>14} {:>18} {:>16} {:>18} {:>16}",
+        "{:<8} {:>12} {:>14} {:>18} {:>16} {:>18} {:>16} {:>12}",
         "node",
         "transfers/s",
         "2000 txs (s)",
         "getBalance req/s",
         "ERC-20 tx/s",
         format!("{token_n} ERC-20 (s)"),
-        "eth_call req/s"
+        "eth_call req/s",
+        "start (ms)"
     );
     for (name, f) in [("basalt", ours), ("anvil", theirs)] {
-        if let Some(f) = f {
+        if let Some((f, start)) = f {
             println!(
-                "{name:<8} {:>12.0} {:>14.2} {:>18.0} {:>16.0} {:>18.2} {:>16.0}",
+                "{name:<8} {:>12.0} {:>14.2} {:>18.0} {:>16.0} {:>18.2} {:>16.0} {:>12.1}",
                 f.tx_per_s,
                 f.transfers_s,
                 f.balance_per_s,
                 f.token_tx_per_s,
                 f.token_s,
-                f.call_per_s
+                f.call_per_s,
+                start.as_secs_f64() * 1e3
             );
         }
     }
