@@ -89,6 +89,39 @@ fn anvil_bin() -> Result<PathBuf, String> {
     Ok(bin)
 }
 
+/// Removes, when dropped, the state folders anvil created under
+/// `~/.foundry/anvil/tmp` meanwhile: anvil keeps historical states there
+/// (~4 GB for one run of this bench) and leaves them behind when killed.
+struct AnvilTmpCleanup {
+    dir: PathBuf,
+    before: Vec<std::ffi::OsString>,
+}
+
+impl AnvilTmpCleanup {
+    fn new() -> Self {
+        let home = std::env::var("HOME").unwrap_or_default();
+        let dir = PathBuf::from(home).join(".foundry/anvil/tmp");
+        let before = Self::entries(&dir);
+        Self { dir, before }
+    }
+
+    fn entries(dir: &std::path::Path) -> Vec<std::ffi::OsString> {
+        std::fs::read_dir(dir)
+            .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for AnvilTmpCleanup {
+    fn drop(&mut self) {
+        for name in Self::entries(&self.dir) {
+            if !self.before.contains(&name) {
+                let _ = std::fs::remove_dir_all(self.dir.join(name));
+            }
+        }
+    }
+}
+
 struct Signed {
     hash: String,
     raw: String,
@@ -476,6 +509,7 @@ fn main() {
             None
         }
         Ok(bin) => {
+            let _cleanup = AnvilTmpCleanup::new();
             let start = startup("anvil", &bin, |port| {
                 ["--host", "127.0.0.1", "--port", port, "--chain-id", "31337"]
                     .map(str::to_owned)
