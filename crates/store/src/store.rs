@@ -110,8 +110,9 @@ impl Store {
 
     /// Applies every write of `batch` in one parity-db commit: atomically (after
     /// a crash the store holds all of the batch or none of it) but not yet
-    /// durably (see [`Store::flush`] and the crate docs). Readers see the batch
-    /// as soon as this returns. An empty batch does nothing.
+    /// durably (see [`Store::sync_log`], [`Store::flush`] and the crate docs).
+    /// Readers see the batch as soon as this returns. An empty batch does
+    /// nothing.
     pub fn commit(&self, batch: WriteBatch) -> Result<()> {
         if batch.is_empty() {
             return Ok(());
