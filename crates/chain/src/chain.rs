@@ -754,11 +754,11 @@ impl Chain {
     }
 
     /// Puts every committed block on disk now (e.g. before a clean
-    /// shutdown): a full [`Store::flush`], not just the log.
+    /// shutdown): syncs the store's log. Closing the store (dropping its
+    /// last clone) then applies it to the tables; a full [`Store::flush`]
+    /// here would do that work twice and stall shutdown on a busy disk.
     pub fn flush(&self) {
-        if let Err(e) = self.store.flush() {
-            warn!(target: TARGET, error = %e, "flushing the store failed");
-        }
+        sync_log(&self.store);
     }
 
     // ----- readers ------------------------------------------------------
