@@ -46,7 +46,7 @@
 
 use alloy_sol_types::{SolCall, SolConstructor};
 use basalt_benches::node_proc::{
-    basalt_bin, dev_keys, free_port, result_str, sign_eip1559, spawn, Conn, Node, DEV_KEYS,
+    self, basalt_bin, dev_keys, free_port, result_str, sign_eip1559, spawn, Conn, Node, DEV_KEYS,
 };
 use basalt_benches::revm_peer::{
     Address as EvmAddress, ERC20Deploy, ERC20_CREATION_HEX, IERC20, INITIAL_SUPPLY, TOKEN_DECIMALS,
@@ -465,8 +465,7 @@ fn startup(name: &str, bin: &std::path::Path, args: impl Fn(&str) -> Vec<String>
                 std::thread::sleep(Duration::from_millis(1));
             }
             let elapsed = started.elapsed();
-            let _ = child.kill();
-            let _ = child.wait();
+            node_proc::stop(&mut child);
             elapsed
         })
         .collect();

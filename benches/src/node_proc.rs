@@ -27,7 +27,23 @@ pub const DEV_KEYS: [&str; 10] = [
     "2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6",
 ];
 
-/// A node process; dropping it kills it.
+/// Stops `child`: SIGTERM, up to 5 s for a clean exit (a `basalt dev`
+/// removes its temporary datadir then; SIGKILL would leave it behind),
+/// then SIGKILL.
+pub fn stop(child: &mut Child) {
+    let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while std::time::Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// A node process; dropping it stops it (see [`stop`]).
 pub struct Node {
     child: Child,
     /// Where its JSON-RPC listens.
@@ -38,8 +54,7 @@ pub struct Node {
 
 impl Drop for Node {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        stop(&mut self.child);
     }
 }
 
