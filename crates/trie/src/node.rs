@@ -403,6 +403,27 @@ mod tests {
         buf
     }
 
+    /// An extension over nibbles 1, 2, 3 to the node hashed 0x0707….
+    fn sample_extension() -> Vec<u8> {
+        let mut ext = Vec::new();
+        write_extension(&mut ext, &[1, 2, 3], &ChildRef::Hash(H256::repeat_byte(7)));
+        ext
+    }
+
+    /// A branch with value "v", an embedded leaf ([5] → "a") under 3 and
+    /// the node hashed 0x0909… under 9: `(the embedded leaf, the branch)`.
+    fn sample_branch() -> (Vec<u8>, Vec<u8>) {
+        // An embedded leaf sits in the buffer before its parent branch.
+        let mut buf = leaf(&[5], b"a");
+        let inline_len = buf.len();
+        let mut refs: [ChildRef; 16] = std::array::from_fn(|_| ChildRef::Empty);
+        refs[3] = ChildRef::Inline(0..inline_len);
+        refs[9] = ChildRef::Hash(H256::repeat_byte(9));
+        write_branch(&mut buf, &refs, Some(b"v"));
+        let branch = buf.split_off(inline_len);
+        (buf, branch)
+    }
+
     #[test]
     fn leaf_rlp_matches_rlp_crate() {
         for (key, value) in [
@@ -427,24 +448,16 @@ mod tests {
         assert_eq!(lookup_step(&leaf_rlp, &[6, 4, 6, 15, 0]), Some(Step::Absent));
         assert_eq!(lookup_step(&leaf(&[], b"x"), &[]), Some(Step::Value(b"x")));
 
-        let mut ext = Vec::new();
-        write_extension(&mut ext, &[1, 2, 3], &ChildRef::Hash(H256::repeat_byte(7)));
+        let ext = sample_extension();
         assert_eq!(lookup_step(&ext, &[1, 2, 3, 4]), Some(Step::Hash(H256::repeat_byte(7), 3)));
         assert_eq!(lookup_step(&ext, &[1, 2]), Some(Step::Absent));
         assert_eq!(lookup_step(&ext, &[1, 2, 4]), Some(Step::Absent));
 
-        let mut buf = leaf(&[5], b"a");
-        let inline_len = buf.len();
-        let mut refs: [ChildRef; 16] = std::array::from_fn(|_| ChildRef::Empty);
-        refs[3] = ChildRef::Inline(0..inline_len);
-        refs[9] = ChildRef::Hash(H256::repeat_byte(9));
-        write_branch(&mut buf, &refs, Some(b"v"));
-        let inline = buf[..inline_len].to_vec();
-        let branch = &buf[inline_len..];
-        assert_eq!(lookup_step(branch, &[]), Some(Step::Value(b"v")));
-        assert_eq!(lookup_step(branch, &[3, 5]), Some(Step::Inline(&inline, 1)));
-        assert_eq!(lookup_step(branch, &[9]), Some(Step::Hash(H256::repeat_byte(9), 1)));
-        assert_eq!(lookup_step(branch, &[4, 1]), Some(Step::Absent));
+        let (inline, branch) = sample_branch();
+        assert_eq!(lookup_step(&branch, &[]), Some(Step::Value(b"v")));
+        assert_eq!(lookup_step(&branch, &[3, 5]), Some(Step::Inline(&inline, 1)));
+        assert_eq!(lookup_step(&branch, &[9]), Some(Step::Hash(H256::repeat_byte(9), 1)));
+        assert_eq!(lookup_step(&branch, &[4, 1]), Some(Step::Absent));
     }
 
     #[test]
@@ -479,17 +492,8 @@ mod tests {
     #[test]
     fn nodes_round_trip_through_decode() {
         let leaf_rlp = leaf(&from_bytes(b"dog"), b"puppy");
-        let mut ext = Vec::new();
-        write_extension(&mut ext, &[1, 2, 3], &ChildRef::Hash(H256::repeat_byte(7)));
-        // An embedded leaf sits in the buffer before its parent branch.
-        let mut buf = leaf(&[5], b"a");
-        let inline_len = buf.len();
-        let mut refs: [ChildRef; 16] = std::array::from_fn(|_| ChildRef::Empty);
-        refs[3] = ChildRef::Inline(0..inline_len);
-        refs[9] = ChildRef::Hash(H256::repeat_byte(9));
-        write_branch(&mut buf, &refs, Some(b"v"));
-        let branch = buf[inline_len..].to_vec();
-        for rlp in [leaf_rlp, ext, branch] {
+        let (_, branch) = sample_branch();
+        for rlp in [leaf_rlp, sample_extension(), branch] {
             let node = decode_node(&rlp).unwrap();
             let mut again = Vec::new();
             match &node {
