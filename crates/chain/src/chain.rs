@@ -38,12 +38,13 @@ pub type ChainState = JournaledState<Arc<Store>>;
 /// fsynced: a background thread calls [`Store::sync_log`] every
 /// `FLUSH_INTERVAL / 2`, so a block committed more than `FLUSH_INTERVAL`
 /// before a power loss survives it (the rest is margin for the log thread
-/// and a busy disk). Each sync also makes parity-db apply the log to its
-/// memory-mapped tables and fsync them, which write-protects their pages
-/// again: every 100 ms instead of 200 cost ~15 % of the dev node's
-/// transfer throughput (node_throughput bench);
-/// anything later may be lost whole, never half. Neither path makes readers
-/// or block production wait.
+/// and a busy disk); anything later may be lost whole, never half. Neither
+/// path makes readers or block production wait.
+///
+/// Why not sync more often: each sync also makes parity-db apply the log
+/// to its memory-mapped tables and fsync them, which write-protects their
+/// pages again; every 100 ms instead of 200 cost ~15 % of the dev node's
+/// transfer throughput (the node_throughput bench).
 pub const FLUSH_INTERVAL: Duration = Duration::from_millis(400);
 
 /// How far behind the head a new block may branch off: a block whose parent is
@@ -753,10 +754,12 @@ impl Chain {
         Ok(sealed)
     }
 
-    /// Puts every committed block on disk now (e.g. before a clean
-    /// shutdown): syncs the store's log. Closing the store (dropping its
-    /// last clone) then applies it to the tables; a full [`Store::flush`]
-    /// here would do that work twice and stall shutdown on a busy disk.
+    /// Puts the committed blocks on disk now (e.g. before a clean shutdown):
+    /// syncs the store's log, which holds every commit older than about a
+    /// millisecond. Closing the store (dropping its last clone) then writes
+    /// any commit still queued and applies the log to the tables; a full
+    /// [`Store::flush`] here would do that work twice and stall shutdown on
+    /// a busy disk.
     pub fn flush(&self) {
         sync_log(&self.store);
     }
