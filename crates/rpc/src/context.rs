@@ -214,8 +214,11 @@ impl RpcContext {
         sender: Address,
         gossip: bool,
     ) -> RpcResult<H256> {
+        let account_at = |head: &SealedHeader| -> RpcResult<_> {
+            Ok(self.chain.reader_at(&head.header).account(&sender)?.unwrap_or_default())
+        };
         let head = self.chain.head();
-        let account = self.chain.reader_at(&head.header).account(&sender)?.unwrap_or_default();
+        let account = account_at(&head)?;
         let tx_copy = (gossip && self.network.is_some()).then(|| tx.clone());
         let outcome = {
             let mut pool = self.pool.lock();
@@ -230,8 +233,7 @@ impl RpcContext {
             let (head, account) = if current.hash == head.hash {
                 (head, account)
             } else {
-                let account =
-                    self.chain.reader_at(&current.header).account(&sender)?.unwrap_or_default();
+                let account = account_at(&current)?;
                 (current, account)
             };
             let base_fee = self.chain.child_base_fee(&head.header);

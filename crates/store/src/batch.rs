@@ -182,12 +182,12 @@ impl WriteBatch {
             + self.meta.len()
     }
 
-    /// The parity-db operations of the batch, one per key, in column then key order.
     /// The trie nodes this batch dereferences (see [`Self::dereference_trie_node`]).
     pub(crate) fn dereferenced_trie_nodes(&self) -> impl Iterator<Item = &H256> + '_ {
         self.trie_dereferences.iter()
     }
 
+    /// The parity-db operations of the batch, one per key, in column then key order.
     pub(crate) fn into_operations(self) -> Vec<DbOp> {
         let WriteBatch {
             trie_inserts,

@@ -85,7 +85,8 @@
 //!   0 instead of 64 MiB. It takes the current log file under the log's
 //!   write lock, the same lock the log thread appends a whole record under,
 //!   fsyncs it and queues it; parity-db's workers then apply it to the tables,
-//!   fsync those (`sync_data`) and delete it, as they do for a full log.
+//!   fsync those (`sync_data`) and empty the file for reuse, as they do for a
+//!   full log.
 //!   Readers and writers do not wait. When it returns `Ok`, every commit the
 //!   log thread had written is on disk; one still in the commit queue (it
 //!   is written within about a millisecond) is covered by the next call.
@@ -107,11 +108,11 @@
 //! virtual disk) about 8–12 ms median after a block's worth of writes, and
 //! 25–200 ms under a stream of blocks (the tables are memory-mapped; the
 //! cost grows with the data written since the last flush); readers and
-//! writers of every clone wait meanwhile, so a node calls it only at
-//! shutdown. [`Store::sync_log`] costs one fsync of the log written since
-//! the last call on the calling thread, plus the workers' table fsyncs in
-//! the background, and blocks no one: the chain calls it on a timer (see
-//! `basalt_chain::FLUSH_INTERVAL`). A block counts as persisted against a
+//! writers of every clone wait meanwhile, so a node calls it only when it
+//! writes a new database's genesis block. [`Store::sync_log`] costs one
+//! fsync of the log written since the last call on the calling thread, plus
+//! the workers' table fsyncs in the background, and blocks no one: the
+//! chain calls it on a timer (see `basalt_chain::FLUSH_INTERVAL`). A block counts as persisted against a
 //! crash of the process once its commit is in the log file (about a
 //! millisecond), and against a crash of the machine after the next
 //! `sync_log` or `flush`.

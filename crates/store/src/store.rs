@@ -160,8 +160,8 @@ impl Store {
     /// Makes every commit parity-db has already written to its log durable,
     /// without closing the database: fsyncs the current log file and hands
     /// it to parity-db's own workers, which apply it to the tables, fsync
-    /// those and drop the log (the path parity-db takes by itself once a log
-    /// reaches 64 MiB). Readers and writers do not wait.
+    /// those and empty the log for reuse (the path parity-db takes by itself
+    /// once a log reaches 64 MiB). Readers and writers do not wait.
     ///
     /// A commit reaches the log within about a millisecond of returning
     /// (parity-db's log thread); one still queued when this runs is covered
